@@ -77,3 +77,14 @@ export type {
   MetricRequest,
   MetricResponse,
 } from './backend/backend-contract.js';
+export { checkMetricName, resolveMetricOptions } from './options/resolve-metric-options.js';
+export { checkMetricChannels, prepareMetric, type PreparedMetric } from './metrics/prepare-metric.js';
+export { binarize } from './metrics/binarize.js';
+export { metricFromStatistics, metricPairScore, nanMean, type MetricResult } from './metrics/metric-from-statistics.js';
+export { computeMetric, diceMetric, hardStatistics, iouMetric } from './metrics/compute-metric.js';
+export {
+  METRIC_STATE_FORMAT,
+  MetricAccumulator,
+  type AccumulatedMetrics,
+  type MetricAccumulatorState,
+} from './metrics/metric-accumulator.js';
