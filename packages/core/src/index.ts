@@ -88,3 +88,4 @@ export {
   type AccumulatedMetrics,
   type MetricAccumulatorState,
 } from './metrics/metric-accumulator.js';
+export { exactSum } from './statistics/exact-sum.js';

@@ -55,6 +55,11 @@ export function logFloor(eps: number): number {
  */
 export function lossFromScore(score: Score | null, logLoss: boolean, eps: number): PairTerm {
   if (score === null) return { ...PERFECT_PAIR };
+  if (!Number.isFinite(score.value)) {
+    // A subnormal denominator with a larger numerator (sN > sD) overflows the ratio: the loss is
+    // flat there, so it keeps the largest finite score and a zero gradient, never Infinity.
+    return { value: logLoss ? -Math.log(Number.MAX_VALUE) : 1 - Number.MAX_VALUE, dIntersection: 0, dPrediction: 0, dTarget: 0 };
+  }
   let value: number;
   let slope: number;
   if (logLoss) {

@@ -6,6 +6,7 @@ import type { Tensor64, TensorLike } from '../tensor/tensor.js';
 import { hardStatistics } from './compute-metric.js';
 import { metricFromStatistics, metricPairScore, nanMean } from './metric-from-statistics.js';
 import { prepareMetric } from './prepare-metric.js';
+import { exactSum } from '../statistics/exact-sum.js';
 
 /** The JSON form's format tag; bump it when the layout changes. */
 export const METRIC_STATE_FORMAT = 'dicekit-metric-statistics/1';
@@ -31,7 +32,7 @@ export interface AccumulatedMetrics {
   readonly scores: Tensor64;
   readonly precision: Tensor64;
   readonly recall: Tensor64;
-  /** Per class, from the statistics summed over every case. */
+  /** Per class, from the statistics summed (exactly) over every case. */
   readonly micro: Tensor64;
   /** Per class, the mean over cases of the non-NaN scores. */
   readonly macro: Tensor64;
@@ -146,14 +147,10 @@ export class MetricAccumulator {
     const perCase = metricFromStatistics({ metric: this.metric, emptyPolicy: this.options.emptyPolicy, batchDice: false }, classes, this.statistics());
     const micro = new Float64Array(classes.length);
     classes.forEach((channel, column) => {
-      let i = 0;
-      let p = 0;
-      let t = 0;
-      for (let row = 0; row < this.size; row++) {
-        i += this.intersection[row * channels + channel] as number;
-        p += this.prediction[row * channels + channel] as number;
-        t += this.target[row * channels + channel] as number;
-      }
+      const columnSum = (sums: number[]) => exactSum(Array.from({ length: this.size }, (_, row) => sums[row * channels + channel] as number));
+      const i = columnSum(this.intersection);
+      const p = columnSum(this.prediction);
+      const t = columnSum(this.target);
       micro[column] = metricPairScore(this.metric, i, p, t, this.options.emptyPolicy);
     });
     return {

@@ -1,6 +1,7 @@
 import type { EmptyPolicy, MetricName } from '../options/option-types.js';
 import { poolStatistics, type PairStatistics } from '../statistics/pair-statistics.js';
 import type { Tensor64 } from '../tensor/tensor.js';
+import { exactSum } from '../statistics/exact-sum.js';
 
 /** Results of a hard metric (SPEC.md section 6), plus precision and recall from the same statistics. */
 export interface MetricResult {
@@ -40,17 +41,15 @@ function ratioOrPolicy(numerator: number, denominator: number, empty: boolean, p
   return denominator === 0 ? 0 : numerator / denominator;
 }
 
-/** Mean of the non-NaN entries, NaN if there is none. */
+/** Mean of the non-NaN entries (correctly rounded sum, order-independent), NaN if there is none. */
 export function nanMean(values: ArrayLike<number>): number {
-  let sum = 0;
-  let count = 0;
+  const kept: number[] = [];
   for (let index = 0; index < values.length; index++) {
     const value = values[index] as number;
-    if (Number.isNaN(value)) continue;
-    sum += value;
-    count++;
+    if (!Number.isNaN(value)) kept.push(value);
   }
-  return count === 0 ? Number.NaN : sum / count;
+  // An exact sum, so that the mean does not depend on the order of the cases.
+  return kept.length === 0 ? Number.NaN : exactSum(kept) / kept.length;
 }
 
 /**

@@ -52,10 +52,23 @@ export function compoundTerm(
   const classWeight = (channel: number) => (options.classWeights === null ? 1 : (options.classWeights[channel] as number));
   const alphaArray = Array.isArray(options.focalAlpha) ? (options.focalAlpha as readonly number[]) : null;
   const alphaScalar = typeof options.focalAlpha === 'number' ? options.focalAlpha : null;
-  const elementGradient = gradient === null ? null : new Float64Array(p.length);
-
-  let weightedSum = 0;
+  // ω depends only on the mask, targets and class weights, so Σ ω is known before the term: each
+  // element then carries ω / Σ ω, which stays exact even for subnormal weights.
   let totalWeight = 0;
+  for (let sample = 0; sample < batch; sample++) {
+    for (let voxel = 0; voxel < voxels; voxel++) {
+      const mask = access.weight(sample, voxel);
+      if (mask === 0) continue;
+      for (let channel = 0; channel < channels; channel++) {
+        const weight = classWeight(channel);
+        totalWeight += options.activation === 'softmax' ? mask * weight * access.target(sample, channel, voxel) : mask * weight;
+      }
+    }
+  }
+  if (totalWeight === 0) return 0;
+  const normaliser = options.reduction === 'mean' ? totalWeight : 1;
+
+  let value = 0;
   const factors = new Float64Array(channels);
   for (let sample = 0; sample < batch; sample++) {
     for (let voxel = 0; voxel < voxels; voxel++) {
@@ -65,7 +78,7 @@ export function compoundTerm(
       if (options.activation === 'softmax') {
         let omega = 0;
         let loss = 0;
-        let factorDotTarget = 0;
+        let factorSum = 0;
         for (let channel = 0; channel < channels; channel++) {
           const index = base + channel * channelStride;
           const t = access.target(sample, channel, voxel);
@@ -75,24 +88,23 @@ export function compoundTerm(
           loss -= a * t * focal * (logP[index] as number);
           const factor = a * t * softmaxFocalFactor(p[index] as number, logP[index] as number, q[index] as number, gamma);
           factors[channel] = factor;
-          factorDotTarget += factor;
+          factorSum += factor;
         }
-        omega *= mask;
-        if (omega === 0) continue;
-        weightedSum += omega * loss;
-        totalWeight += omega;
-        if (elementGradient !== null) {
+        const share = (mask * omega) / normaliser;
+        if (share === 0) continue;
+        value += share * loss;
+        if (gradient !== null) {
           for (let channel = 0; channel < channels; channel++) {
             const index = base + channel * channelStride;
-            elementGradient[index] =
-              omega * ((factors[channel] as number) - (p[index] as number) * factorDotTarget);
+            gradient[index] =
+              (gradient[index] as number) + scale * share * ((factors[channel] as number) - (p[index] as number) * factorSum);
           }
         }
       } else {
         for (let channel = 0; channel < channels; channel++) {
           const index = base + channel * channelStride;
-          const omega = mask * classWeight(channel);
-          if (omega === 0) continue;
+          const share = (mask * classWeight(channel)) / normaliser;
+          if (share === 0) continue;
           const t = access.target(sample, channel, voxel);
           const probability = p[index] as number;
           const complement = q[index] as number;
@@ -102,26 +114,16 @@ export function compoundTerm(
           const a0 = alphaScalar === null ? 1 : 1 - alphaScalar;
           const complementPower = gamma === 0 ? 1 : Math.pow(complement, gamma);
           const probabilityPower = gamma === 0 ? 1 : Math.pow(probability, gamma);
-          const loss = -a1 * t * complementPower * logProbability - a0 * (1 - t) * probabilityPower * logComplement;
-          weightedSum += omega * loss;
-          totalWeight += omega;
-          if (elementGradient !== null) {
+          value += share * (-a1 * t * complementPower * logProbability - a0 * (1 - t) * probabilityPower * logComplement);
+          if (gradient !== null) {
             const slope =
               a1 * t * complementPower * (gamma * probability * logProbability - complement) +
               a0 * (1 - t) * probabilityPower * (probability - gamma * complement * logComplement);
-            elementGradient[index] = omega * slope;
+            gradient[index] = (gradient[index] as number) + scale * share * slope;
           }
         }
       }
     }
   }
-  if (totalWeight === 0) return 0;
-  const normaliser = options.reduction === 'mean' ? totalWeight : 1;
-  if (gradient !== null && elementGradient !== null) {
-    const factor = scale / normaliser;
-    for (let index = 0; index < gradient.length; index++) {
-      gradient[index] = (gradient[index] as number) + factor * (elementGradient[index] as number);
-    }
-  }
-  return (scale * weightedSum) / normaliser;
+  return scale * value;
 }
