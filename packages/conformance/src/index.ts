@@ -1,5 +1,5 @@
 /**
- * @dicekit/conformance: the golden cases of SPEC.md section 8, their loader, the comparison and
+ * @dicekit/conformance (browser-safe entry; Node file helpers in `@dicekit/conformance/node`): the golden cases of SPEC.md section 8, their loader, the comparison and
  * tolerance policy, and runners. `describeConformance` (vitest) lives in `@dicekit/conformance/vitest`;
  * the `dicekit-conformance` CLI runs any case file against a named backend.
  */
@@ -21,4 +21,3 @@ export { compareTensors, type Comparison } from './compare/compare-tensors.js';
 export { runCase, skipReason, type CaseOutcome, type CaseStatus, type RunSettings } from './run/run-case.js';
 export { runCases, type RunSummary } from './run/run-cases.js';
 export { createCoreBackend } from './backends/core-backend.js';
-export { goldenCaseFiles, goldenDirectory, readCaseFiles, readGoldenCases } from './node/read-case-files.js';
