@@ -18,6 +18,7 @@ export interface LossRequest {
   readonly gradient: boolean;
 }
 
+/** What a backend returns for a loss request. */
 export interface LossResponse {
   /** Shape `[]` (reduced) or the matrix shape (`reduction: 'none'`). */
   readonly loss: TensorLike;
@@ -25,6 +26,7 @@ export interface LossResponse {
   readonly gradient?: TensorLike | null;
 }
 
+/** A metric computation handed to a backend (mask in `options.mask`). */
 export interface MetricRequest {
   readonly metric: MetricName;
   readonly input: TensorLike;
@@ -32,6 +34,7 @@ export interface MetricRequest {
   readonly options: MetricOptions;
 }
 
+/** What a backend returns for a metric request (SPEC.md section 6). */
 export interface MetricResponse {
   /** `[N, C']`, or `[C']` with `batchDice`; NaN where the empty policy says so. */
   readonly scores: TensorLike;

@@ -9,6 +9,7 @@
  */
 export type DiceKitErrorCode = 'E_SHAPE' | 'E_OPTION' | 'E_DTYPE' | 'E_LABEL' | 'E_VALUE' | 'E_NONFINITE';
 
+/** Every error code, in SPEC.md section 7 order. */
 export const DICEKIT_ERROR_CODES: readonly DiceKitErrorCode[] = [
   'E_SHAPE',
   'E_OPTION',

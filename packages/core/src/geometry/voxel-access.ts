@@ -12,6 +12,7 @@ export interface VoxelAccess {
   weight(sample: number, voxel: number): number;
 }
 
+/** Target and weight readers for a problem (dense or label-map target, optional mask, ignoreIndex). */
 export function voxelAccess(
   options: ResolvedCommonOptions,
   geometry: Geometry,

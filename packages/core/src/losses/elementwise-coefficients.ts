@@ -18,6 +18,7 @@ export interface ElementwiseCoefficients {
   readonly sign: Float64Array;
 }
 
+/** The per-pair coefficients of the elementwise gradient pass, from the Dice term's partials (see above). */
 export function elementwiseCoefficients(
   kind: StatisticsKind,
   derivatives: { readonly dIntersection: Float64Array; readonly dPrediction: Float64Array },

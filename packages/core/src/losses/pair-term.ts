@@ -9,6 +9,7 @@ export interface PairTerm {
   dTarget: number;
 }
 
+/** A pair that counts as a perfect score: loss 0 and zero partials. */
 export const PERFECT_PAIR: Readonly<PairTerm> = Object.freeze({ value: 0, dIntersection: 0, dPrediction: 0, dTarget: 0 });
 
 /** A score `s = numerator / max(denominator, eps)` with its partials, or null where the denominator is 0. */

@@ -13,6 +13,7 @@ export type LossName =
 /** The hard metrics of SPEC.md section 6. */
 export type MetricName = 'dice' | 'iou';
 
+/** Every loss name, in SPEC.md order. */
 export const LOSS_NAMES: readonly LossName[] = [
   'dice',
   'jaccard',
@@ -23,14 +24,22 @@ export const LOSS_NAMES: readonly LossName[] = [
   'diceFocal',
 ];
 
+/** Every metric name. */
 export const METRIC_NAMES: readonly MetricName[] = ['dice', 'iou'];
 
+/** SPEC.md section 2: how input becomes probabilities. */
 export type Activation = 'none' | 'sigmoid' | 'softmax';
+/** SPEC.md section 1: where the channel axis is. */
 export type Layout = 'channels-first' | 'channels-last';
+/** SPEC.md section 1: dense targets or integer label maps. */
 export type TargetFormat = 'dense' | 'labels';
+/** SPEC.md section 5: how the per-pair matrix is reduced. */
 export type Reduction = 'mean' | 'sum' | 'none';
+/** SPEC.md section 4: `'zero'` zeroes the loss of pairs whose target is empty. */
 export type AbsentClasses = 'keep' | 'zero';
+/** SPEC.md section 4: generalized Dice class weights. */
 export type WeightType = 'square' | 'simple' | 'uniform';
+/** SPEC.md section 6: the score of a pair with `P + T = 0`. */
 export type EmptyPolicy = 'nan' | 'one' | 'zero';
 
 /** Options every loss and metric shares (SPEC.md sections 1, 2 and 5). */

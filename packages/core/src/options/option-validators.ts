@@ -13,12 +13,14 @@ export function optionError(name: string, value: unknown, expected: string): Dic
   return new DiceKitError('E_OPTION', `option '${name}' is ${describe(value)}; expected ${expected}`);
 }
 
+/** A boolean option, or `fallback` when omitted (`E_OPTION` for other types). */
 export function readBoolean(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw optionError(name, value, 'true or false');
   return value;
 }
 
+/** A string option among `choices`, or `fallback` when omitted (`E_OPTION` otherwise). */
 export function readChoice<T extends string>(name: string, value: unknown, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
@@ -27,6 +29,7 @@ export function readChoice<T extends string>(name: string, value: unknown, choic
   return value as T;
 }
 
+/** The allowed range of a numeric option. */
 export interface NumberRange {
   readonly min?: number;
   readonly max?: number;
@@ -42,6 +45,7 @@ function rangeText(range: NumberRange): string {
   return parts.join(' ');
 }
 
+/** Checks a numeric option against its range (finite, integer where asked); throws `E_OPTION`. */
 export function checkNumber(name: string, value: unknown, range: NumberRange): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw optionError(name, value, rangeText(range));
   if (range.integer && !Number.isInteger(value)) throw optionError(name, value, rangeText(range));
@@ -52,11 +56,13 @@ export function checkNumber(name: string, value: unknown, range: NumberRange): n
   return value;
 }
 
+/** A numeric option, or `fallback` when omitted. */
 export function readNumber(name: string, value: unknown, range: NumberRange, fallback: number): number {
   if (value === undefined) return fallback;
   return checkNumber(name, value, range);
 }
 
+/** An array option of numbers (each checked against `range`), or null when omitted. */
 export function readNumberArray(name: string, value: unknown, range: NumberRange): number[] | null {
   if (value === undefined) return null;
   if (!Array.isArray(value) && !ArrayBuffer.isView(value)) throw optionError(name, value, `an array of ${rangeText(range)}`);

@@ -51,6 +51,7 @@ export function resolveCommonOptions(entries: Record<string, unknown>): Resolved
   };
 }
 
+/** Whether `value` looks like a tensor: a `shape` array and array or typed-array `data`. */
 export function isTensorLike(value: unknown): value is TensorLike {
   if (value === null || typeof value !== 'object') return false;
   const candidate = value as { shape?: unknown; data?: unknown };

@@ -14,6 +14,7 @@ import { optionEntries, resolveCommonOptions } from './resolve-common-options.js
 /** The default smoothing of SPEC.md section 4. */
 export const DEFAULT_SMOOTH = 1e-5;
 
+/** Returns `loss` if it names a loss of SPEC.md section 4, else throws `E_OPTION` listing the names. */
 export function checkLossName(loss: unknown): LossName {
   if (typeof loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(loss)) {
     throw new DiceKitError('E_OPTION', `unknown loss ${JSON.stringify(loss)}; expected one of ${LOSS_NAMES.join(', ')}`);

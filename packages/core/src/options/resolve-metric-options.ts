@@ -5,6 +5,7 @@ import { METRIC_NAMES, type MetricName, type MetricOptions, type ResolvedMetricO
 import { readBoolean, readChoice, readNumber } from './option-validators.js';
 import { optionEntries, resolveCommonOptions } from './resolve-common-options.js';
 
+/** Returns `metric` if it is `'dice'` or `'iou'`, else throws `E_OPTION`. */
 export function checkMetricName(metric: unknown): MetricName {
   if (typeof metric !== 'string' || !(METRIC_NAMES as readonly string[]).includes(metric)) {
     throw new DiceKitError('E_OPTION', `unknown metric ${JSON.stringify(metric)}; expected one of ${METRIC_NAMES.join(', ')}`);

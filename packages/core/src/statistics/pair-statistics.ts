@@ -30,6 +30,7 @@ export function statisticsKindOf(options: { squared?: boolean; softLabel?: boole
   return { squared, absoluteDifference: options.softLabel === true && !squared };
 }
 
+/** Zeroed statistics for `batch` samples and `channels` channels, with the sums `kind` needs. */
 export function createStatistics(batch: number, channels: number, kind: StatisticsKind): PairStatistics {
   const size = batch * channels;
   return {

@@ -1,5 +1,6 @@
 import type { WeightType } from '../../options/option-types.js';
 
+/** Options of the generalized Dice sample formula. */
 export interface GeneralizedDiceOptions {
   readonly weightType: WeightType;
   readonly smoothNumerator: number;

@@ -1,6 +1,7 @@
 import type { DicePairOptions } from '../dice/dice-pair.js';
 import { PERFECT_PAIR, lossFromScore, smoothedRatio, type PairTerm } from '../pair-term.js';
 
+/** Options of the Tversky pair formula. */
 export interface TverskyPairOptions extends DicePairOptions {
   /** Weight of false positives `FP = P - I`. */
   readonly alpha: number;
