@@ -1,0 +1,199 @@
+/**
+ * `pnpm bench`: the fused typed-array kernels against two baselines measured in the same process:
+ * (1) `Float32Array.prototype.set` copying an array of the input's element count (the memory-bound
+ * floor), and (2) a naive multi-pass JavaScript Dice loss. Medians and min-max over runs; the tasks
+ * run round-robin and each ratio is the median of per-round ratios (the naive baseline runs 3 rounds on
+ * shape C). Environment: BENCH_RUNS (default 7), BENCH_SHAPES (e.g. "A,B").
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { computeLoss as coreComputeLoss } from '@dicekit/core';
+import { computeLoss, fastExp, kernelPath } from '../src/index.js';
+import { naiveDice, type NaiveProblem } from './naive-dice.js';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const selectedShapes = (process.env.BENCH_SHAPES ?? 'A,B,C').split(',');
+
+interface Timing {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** External (ArrayBuffer) bytes still held right after the warm-up call, over the level before it. */
+  readonly allocated: number;
+  readonly samples: number[];
+}
+
+function summarise(samples: number[], allocated: number): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: median(sorted), min: sorted[0] as number, max: sorted[sorted.length - 1] as number, allocated, samples };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/**
+ * Runs the tasks round-robin, `count` rounds after one warm-up call each, so every round's ratios are
+ * taken under the same machine load (the machine is shared).
+ */
+function measureInterleaved(tasks: Record<string, () => unknown>, count = runs, limits: Record<string, number> = {}): Record<string, Timing> {
+  const names = Object.keys(tasks);
+  const allocated: Record<string, number> = {};
+  for (const name of names) {
+    collectGarbage();
+    const before = process.memoryUsage().arrayBuffers;
+    tasks[name]!();
+    allocated[name] = Math.max(0, process.memoryUsage().arrayBuffers - before);
+  }
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < count; round++) {
+    for (const name of names) {
+      if (round >= (limits[name] ?? count)) continue;
+      const start = performance.now();
+      tasks[name]!();
+      samples[name]!.push(performance.now() - start);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, summarise(samples[name]!, allocated[name]!)]));
+}
+
+/** Median over the rounds both ran of `a[round] / b[round]`. */
+function roundRatio(a: Timing, b: Timing): number {
+  const rounds = Math.min(a.samples.length, b.samples.length);
+  return median(a.samples.slice(0, rounds).map((value, round) => value / (b.samples[round] as number)));
+}
+
+/** Σ e^{-|x|}: the exponential the sigmoid kernels evaluate per element, and nothing else. */
+function exponentialFloor(input: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < input.length; index++) {
+    const x = input[index] as number;
+    sum += fastExp(x >= 0 ? -x : x);
+  }
+  return sum;
+}
+
+function mulberry(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const format = (milliseconds: number) => milliseconds.toFixed(1);
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const timing = (t: Timing) => `${format(t.median)} ms [${format(t.min)}-${format(t.max)}]`;
+
+interface ShapeCase {
+  readonly name: string;
+  readonly shape: number[];
+  readonly labels: boolean;
+  readonly activations: Array<'sigmoid' | 'softmax'>;
+}
+
+const cases: ShapeCase[] = [
+  { name: 'A', shape: [4, 1, 256, 256], labels: false, activations: ['sigmoid'] },
+  { name: 'B-labels', shape: [2, 4, 96, 96, 96], labels: true, activations: ['softmax', 'sigmoid'] },
+  { name: 'B-dense', shape: [2, 4, 96, 96, 96], labels: false, activations: ['softmax', 'sigmoid'] },
+  { name: 'C', shape: [1, 1, 512, 512, 256], labels: false, activations: ['sigmoid'] },
+];
+
+console.log(`@dicekit/typed-arrays bench: kernel path '${kernelPath()}', node ${process.version}, ${runs} runs each`);
+console.log('forward = loss only; fwd+grad = loss and gradient into a preallocated Float32Array; input Float32Array logits');
+console.log('copy = Float32Array.prototype.set of the same element count (bandwidth counts bytes read + written)\n');
+
+const rows: string[][] = [];
+for (const shapeCase of cases) {
+  if (!selectedShapes.some((name) => shapeCase.name.startsWith(name))) continue;
+  const [batch, channels, ...spatial] = shapeCase.shape as [number, number, ...number[]];
+  const voxels = spatial.reduce((a, b) => a * b, 1);
+  const elements = batch * channels * voxels;
+  const next = mulberry(42);
+  const input = new Float32Array(elements);
+  for (let index = 0; index < elements; index++) input[index] = next() * 8 - 5;
+  let target: Float32Array | Uint8Array;
+  if (shapeCase.labels) {
+    target = new Uint8Array(batch * voxels);
+    for (let index = 0; index < target.length; index++) target[index] = Math.floor(next() * channels);
+  } else if (channels === 1) {
+    target = new Float32Array(elements);
+    for (let index = 0; index < elements; index++) target[index] = next() < 0.3 ? 1 : 0;
+  } else {
+    target = new Float32Array(elements);
+    for (let n = 0; n < batch; n++) {
+      for (let v = 0; v < voxels; v++) target[(n * channels + Math.floor(next() * channels)) * voxels + v] = 1;
+    }
+  }
+  const targetTensor = { shape: shapeCase.labels ? [batch, ...spatial] : shapeCase.shape, data: target };
+  const inputTensor = { shape: shapeCase.shape, data: input };
+  const destination = new Float32Array(elements);
+  const gradient = new Float32Array(elements);
+  console.log(`${shapeCase.name} ${JSON.stringify(shapeCase.shape)} ${shapeCase.labels ? 'uint8 labels' : 'float32 dense target'}: ${elements} elements`);
+  for (const activation of shapeCase.activations) {
+    const options = { activation, targetFormat: shapeCase.labels ? ('labels' as const) : ('dense' as const) };
+    const problem: NaiveProblem = { input, target, labels: shapeCase.labels, batch, channels, voxels, activation };
+    // Same values as the float64 reference (a correctness guard on the measured configuration).
+    if (elements <= 2e7) {
+      const reference = coreComputeLoss('dice', inputTensor, targetTensor, options).loss.data[0] as number;
+      const ours = computeLoss('dice', inputTensor, targetTensor, options).loss.data[0] as number;
+      const naive = naiveDice(problem, false).loss;
+      if (Math.abs(ours - reference) > 1e-9 * Math.abs(reference)) throw new Error(`kernel ${ours} differs from core ${reference}`);
+      if (Math.abs(naive - reference) > 1e-6 * Math.abs(reference)) throw new Error(`naive ${naive} differs from core ${reference}`);
+    }
+    const timings = measureInterleaved({
+      copy: () => destination.set(input),
+      // What limits the kernels: one fastExp per element and nothing else.
+      exponentials: () => exponentialFloor(input),
+      forward: () => computeLoss('dice', inputTensor, targetTensor, options),
+      backward: () => computeLoss('dice', inputTensor, targetTensor, options, { gradient }),
+      naiveForward: () => naiveDice(problem, false),
+      naiveBackward: () => naiveDice(problem, true),
+    }, runs, elements > 3e7 ? { naiveForward: Math.min(runs, 3), naiveBackward: Math.min(runs, 3) } : {});
+    const { copy, exponentials, forward, backward, naiveForward, naiveBackward } = timings as Record<string, Timing> & {
+      copy: Timing;
+      exponentials: Timing;
+      forward: Timing;
+      backward: Timing;
+      naiveForward: Timing;
+      naiveBackward: Timing;
+    };
+    const bandwidth = (2 * 4 * elements) / (copy.median / 1000);
+    console.log(`  ${activation}: copy ${timing(copy)} (${(bandwidth / 1e9).toFixed(2)} GB/s read+write); one fastExp per element alone ${timing(exponentials)} = ${roundRatio(exponentials, copy).toFixed(2)}x copy`);
+    for (const [mode, ours, naive] of [
+      ['forward', forward, naiveForward],
+      ['fwd+grad', backward, naiveBackward],
+    ] as const) {
+      rows.push([
+        shapeCase.name,
+        activation,
+        mode,
+        timing(ours),
+        `${format(copy.median)} ms (${(bandwidth / 1e9).toFixed(1)} GB/s)`,
+        `${roundRatio(ours, copy).toFixed(2)}x`,
+        `${roundRatio(exponentials, copy).toFixed(2)}x`,
+        timing(naive),
+        `${roundRatio(naive, ours).toFixed(1)}x`,
+        megabytes(ours.allocated),
+        megabytes(naive.allocated),
+      ]);
+      console.log(
+        `  ${activation} ${mode}: ${timing(ours)} = ${roundRatio(ours, copy).toFixed(2)}x copy; naive ${timing(naive)} = ${roundRatio(naive, ours).toFixed(1)}x slower; held after call: kernel ${megabytes(ours.allocated)}, naive ${megabytes(naive.allocated)}`,
+      );
+    }
+  }
+}
+
+console.log('\nratios: median over rounds of the per-round ratio (each round runs every task once)');
+console.log('| shape | activation | mode | kernel median [min-max] | copy median | kernel / copy | exp-only / copy | naive median [min-max] | naive / kernel | kernel held | naive held |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log(`\npeak RSS of this process: ${megabytes(process.resourceUsage().maxRSS * 1024)}`);

@@ -1,0 +1,124 @@
+import {
+  compoundKindOf,
+  createStatistics,
+  diceTermFromStatistics,
+  DiceKitError,
+  elementwiseCoefficients,
+  formatShape,
+  prepareLoss,
+  type LossName,
+  type LossOptions,
+  type PairStatistics,
+  type Tensor64,
+  type TensorLike,
+} from '@dicekit/core';
+import { compoundSettingsOf } from '../kernel/compound-block.js';
+import { directGradient, directPathApplies, directStatistics, type KernelChoice } from '../kernel/direct-pass.js';
+import { gradientPass, type CompoundGradient } from '../kernel/gradient-pass.js';
+import { kernelDataOf, type FloatArray } from '../kernel/kernel-data.js';
+import { BlockScratch } from '../kernel/block-scratch.js';
+import { statisticsPass } from '../kernel/statistics-pass.js';
+
+/**
+ * Whether and where to write `d loss / d input`: `true` allocates a buffer of the input's float type
+ * (Float32Array for float32 input, else Float64Array); a Float32Array or Float64Array of the input's
+ * length is overwritten in place (no allocation proportional to the data).
+ */
+export interface TypedArraySettings {
+  readonly gradient?: boolean | FloatArray;
+  /**
+   * `'auto'` (default) lets float32 rows run the WebAssembly SIMD kernel where it applies;
+   * `'javascript'` forces the pure-JavaScript kernels (same results, bit for bit).
+   */
+  readonly kernel?: KernelChoice;
+}
+
+/** A loss, its optional gradient (same shape and layout as the input) and the statistics it came from. */
+export interface TypedArrayLossResult {
+  /** Shape `[]` for `'mean'` / `'sum'`, the matrix for `'none'`. */
+  readonly loss: Tensor64;
+  readonly gradient: { readonly shape: number[]; readonly data: FloatArray } | null;
+  /** Per `(n, c)`, `[N, C]`, float64. */
+  readonly statistics: PairStatistics;
+}
+
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+function gradientBuffer(request: TypedArraySettings['gradient'], input: TensorLike, target: TensorLike, mask: TensorLike | null): FloatArray | null {
+  if (request === undefined || request === false) return null;
+  const length = input.data.length;
+  if (request === true) return input.data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+  if (!(request instanceof Float32Array) && !(request instanceof Float64Array)) {
+    throw new DiceKitError('E_DTYPE', 'the gradient buffer must be a Float32Array or a Float64Array');
+  }
+  if (request.length !== length) {
+    throw new DiceKitError('E_SHAPE', `the gradient buffer holds ${request.length} elements; input ${formatShape(input.shape)} needs ${length}`);
+  }
+  for (const [name, tensor] of [['input', input], ['target', target], ['mask', mask]] as const) {
+    if (tensor !== null && ArrayBuffer.isView(tensor.data) && overlaps(request, tensor.data as ArrayBufferView)) {
+      throw new DiceKitError('E_OPTION', `the gradient buffer shares memory with the ${name}; inputs are never modified`);
+    }
+  }
+  return request;
+}
+
+/**
+ * Any loss of SPEC.md section 4 over typed arrays, in two fused passes: one over the data for the
+ * statistics (activation, data checks and the compound term fused in), one for the gradient. The
+ * O(N·C) middle (per-pair formulas, reduction, derivatives) is core's `diceTermFromStatistics`.
+ *
+ * Shapes: `input` `[N, C, ...spatial]` (channels-last `[N, ...spatial, C]`), Float32Array or
+ * Float64Array; `target` the same (dense: Float32Array, Float64Array or Uint8Array) or `[N, ...spatial]`
+ * (labels: Uint8Array, Uint16Array, Int32Array or BigInt64Array); `options.mask` `[N, ...spatial]`.
+ * Sums are float64 whatever the input type. Inputs are never modified.
+ *
+ * @throws DiceKitError with the codes of SPEC.md section 7.
+ */
+export function computeLoss(
+  loss: LossName,
+  input: TensorLike,
+  target: TensorLike,
+  options?: LossOptions,
+  settings: TypedArraySettings = {},
+): TypedArrayLossResult {
+  const prepared = prepareLoss(loss, input, target, options, { checkData: false });
+  const { options: resolved, geometry, classes, mask, kind } = prepared;
+  const output = gradientBuffer(settings.gradient, input, target, mask);
+  const data = kernelDataOf(resolved, geometry, input, target, mask);
+  const compoundKind = compoundKindOf(resolved.loss);
+  const compound = compoundKind === null ? null : compoundSettingsOf(compoundKind, resolved, geometry.channels);
+  const direct = directPathApplies(data, kind, compound !== null);
+  const scratch = direct ? null : new BlockScratch(geometry.channels);
+  let statistics: PairStatistics;
+  let compoundSums: Float64Array | null = null;
+  if (direct) {
+    statistics = createStatistics(geometry.batch, geometry.channels, kind);
+    if (!directStatistics(data, statistics, settings.kernel ?? 'auto')) data.raiseDataError();
+  } else {
+    ({ statistics, compoundSums } = statisticsPass(data, kind, compound, scratch ?? undefined));
+  }
+  const diceTerm = diceTermFromStatistics(resolved, classes, statistics, compound === null ? 1 : resolved.lambdaDice);
+
+  let value = diceTerm.value;
+  let compoundGradient: CompoundGradient | null = null;
+  if (compound !== null && compoundSums !== null) {
+    const lambda = compoundKind === 'crossEntropy' ? resolved.lambdaCE : resolved.lambdaFocal;
+    const totalWeight = compoundSums[1] as number;
+    let extra = 0;
+    if (totalWeight !== 0) {
+      const normaliser = resolved.reduction === 'mean' ? totalWeight : 1;
+      extra = (lambda * (compoundSums[0] as number)) / normaliser;
+      compoundGradient = { settings: compound, factor: lambda / normaliser };
+    }
+    value = { shape: [], data: Float64Array.of((diceTerm.value.data[0] as number) + extra) };
+  }
+  if (output !== null) {
+    const coefficients = elementwiseCoefficients(kind, diceTerm);
+    if (direct) directGradient(data, coefficients, output, settings.kernel ?? 'auto');
+    else gradientPass(data, kind, coefficients, compoundGradient, output, scratch ?? undefined);
+  }
+  return { loss: value, gradient: output === null ? null : { shape: [...input.shape], data: output }, statistics };
+}

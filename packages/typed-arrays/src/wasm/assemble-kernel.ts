@@ -1,0 +1,18 @@
+import { kernelWat } from './kernel-source.js';
+
+/**
+ * Assembles the kernel text with wabt (a devDependency: only the build script and the bytes test load
+ * it, never the published code).
+ */
+export async function assembleKernel(): Promise<Uint8Array> {
+  const imported = (await import('wabt')) as unknown as { default?: typeof import('wabt') } & typeof import('wabt');
+  const createWabt = imported.default ?? imported;
+  const wabt = await createWabt();
+  const module = wabt.parseWat('dicekit-kernel.wat', kernelWat(), { simd: true });
+  try {
+    module.validate();
+    return Uint8Array.from(module.toBinary({ canonicalize_lebs: true }).buffer);
+  } finally {
+    module.destroy();
+  }
+}

@@ -1,0 +1,72 @@
+import { FAST_EXP_CONSTANTS } from '../math/fast-exp.js';
+import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
+import { WASM_LAYOUT } from './kernel-source.js';
+
+/** The instantiated WebAssembly SIMD kernels and views of their memory. */
+export interface WasmKernel {
+  readonly floats: Float32Array;
+  readonly doubles: Float64Array;
+  forwardSigmoid(input: number, target: number, pairs: number): number;
+  forwardProbability(input: number, target: number, pairs: number): number;
+  backwardSigmoid(input: number, target: number, gradient: number, pairs: number, constant: number, slope: number): void;
+  backwardProbability(input: number, target: number, gradient: number, pairs: number, constant: number, slope: number): void;
+}
+
+// The few WebAssembly members used, typed here so the package needs neither DOM nor Node typings.
+interface MinimalWebAssembly {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const clean = text.replace(/=+$/, '');
+  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let buffer = 0;
+  let bits = 0;
+  let position = 0;
+  for (const character of clean) {
+    buffer = (buffer << 6) | alphabet.indexOf(character);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[position++] = (buffer >> bits) & 0xff;
+    }
+  }
+  return bytes;
+}
+
+let cached: WasmKernel | null | undefined;
+
+/**
+ * The WebAssembly kernels, instantiated on first use (synchronously: the module is 1.5 KB), or null
+ * where WebAssembly or its SIMD instructions are unavailable; the JavaScript path then runs and gives
+ * the same results.
+ */
+export function wasmKernel(): WasmKernel | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  const wasm = (globalThis as { WebAssembly?: MinimalWebAssembly }).WebAssembly;
+  if (wasm === undefined) return cached;
+  try {
+    const bytes = decodeBase64(KERNEL_WASM_BASE64);
+    if (!wasm.validate(bytes)) return cached;
+    const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
+    const buffer = (exports.memory as { buffer: ArrayBuffer }).buffer;
+    const doubles = new Float64Array(buffer);
+    doubles.set(FAST_EXP_CONSTANTS.fractionPowers, WASM_LAYOUT.fractionTable / 8);
+    doubles.set(FAST_EXP_CONSTANTS.integerPowers, WASM_LAYOUT.integerTable / 8);
+    cached = {
+      floats: new Float32Array(buffer),
+      doubles,
+      forwardSigmoid: exports.forward_sigmoid as WasmKernel['forwardSigmoid'],
+      forwardProbability: exports.forward_probability as WasmKernel['forwardProbability'],
+      backwardSigmoid: exports.backward_sigmoid as WasmKernel['backwardSigmoid'],
+      backwardProbability: exports.backward_probability as WasmKernel['backwardProbability'],
+    };
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
