@@ -1,0 +1,100 @@
+import { DiceKitError, type Geometry, type ResolvedCommonOptions } from '@dicekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The tensors of one loss or metric call in a 3D working layout: `[N, C, V]` (channels-first) or
+ * `[N, V, C]` (channels-last), reshapes only (no copies). Per-voxel tensors are `[N, 1, V]` or
+ * `[N, V, 1]` so they broadcast over channels.
+ */
+export interface WorkingTensors {
+  readonly channelsFirst: boolean;
+  /** The raw input (logits or probabilities), float32. */
+  readonly input: tf.Tensor;
+  /** The dense target as float32 (label maps expanded to their 0/1 indicator; C == 1: the label). */
+  readonly target: tf.Tensor;
+  /** Voxel weights (mask times `label != ignoreIndex`), or null when every weight is 1. */
+  readonly weight: tf.Tensor | null;
+  /** The label map `[N, V]` as given (int32 or float32), or null for dense targets. */
+  readonly labels: tf.Tensor | null;
+  /** The mask `[N, V]` as given, or null. */
+  readonly mask: tf.Tensor | null;
+}
+
+function checkDtype(name: string, tensor: tf.Tensor, allowed: readonly tf.DataType[]): void {
+  if (!allowed.includes(tensor.dtype)) {
+    throw new DiceKitError('E_DTYPE', `${name} has dtype '${tensor.dtype}'; expected ${allowed.map((dtype) => `'${dtype}'`).join(' or ')}`);
+  }
+}
+
+/**
+ * Builds the working tensors (call inside `tf.tidy`). Shapes were already checked by core on shape
+ * stand-ins. Label maps may be int32 or float32 holding integers (Keras feeds float32 targets);
+ * their indicator is `label == c` computed on the fly, `[N, C, V]`/`[N, V, C]`, freed by the caller's tidy.
+ */
+export function workingTensors(
+  options: ResolvedCommonOptions,
+  geometry: Geometry,
+  input: tf.Tensor,
+  target: tf.Tensor,
+  mask: tf.Tensor | null,
+): WorkingTensors {
+  checkDtype('input', input, ['float32', 'int32']);
+  const channelsFirst = geometry.layout === 'channels-first';
+  const { batch, channels, voxels } = geometry;
+  const workingShape: [number, number, number] = channelsFirst ? [batch, channels, voxels] : [batch, voxels, channels];
+  const voxelShape: [number, number, number] = channelsFirst ? [batch, 1, voxels] : [batch, voxels, 1];
+  const workingInput = tf.reshape(input.dtype === 'float32' ? input : tf.cast(input, 'float32'), workingShape);
+
+  let workingMask: tf.Tensor | null = null;
+  let weight: tf.Tensor | null = null;
+  if (mask !== null) {
+    checkDtype('mask', mask, ['float32', 'int32', 'bool']);
+    workingMask = tf.reshape(mask, [batch, voxels]);
+    weight = tf.reshape(mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32'), voxelShape);
+  }
+
+  let labels: tf.Tensor | null = null;
+  let workingTarget: tf.Tensor;
+  if (options.targetFormat === 'labels') {
+    checkDtype('label-map target', target, ['int32', 'float32']);
+    labels = tf.reshape(target, [batch, voxels]);
+    const labels3 = tf.reshape(labels, voxelShape);
+    if (channels === 1) {
+      workingTarget = tf.cast(labels3, 'float32');
+    } else {
+      const channelIndices = tf.reshape(tf.range(0, channels, 1, labels.dtype === 'int32' ? 'int32' : 'float32'), channelsFirst ? [1, channels, 1] : [1, 1, channels]);
+      workingTarget = tf.cast(tf.equal(labels3, channelIndices), 'float32');
+    }
+    if (options.ignoreIndex !== null) {
+      const kept = tf.cast(tf.notEqual(labels3, tf.scalar(options.ignoreIndex, labels.dtype)), 'float32');
+      // An ignored voxel of a binary (C == 1) map holds the ignore value itself: zero it so that no
+      // ignore value ever enters a product, even with weight 0.
+      if (channels === 1) workingTarget = tf.mul(workingTarget, kept);
+      weight = weight === null ? kept : tf.mul(weight, kept);
+    }
+  } else {
+    checkDtype('dense target', target, ['float32', 'int32', 'bool']);
+    workingTarget = tf.reshape(target.dtype === 'float32' ? target : tf.cast(target, 'float32'), workingShape);
+  }
+  return { channelsFirst, input: workingInput, target: workingTarget, weight, labels, mask: workingMask };
+}
+
+/** `softmax` over the channel axis of a working tensor (tf.softmax only handles the last axis). */
+export function channelSoftmax(input: tf.Tensor, channelsFirst: boolean): tf.Tensor {
+  if (!channelsFirst) return tf.softmax(input);
+  return tf.exp(channelLogSoftmax(input, channelsFirst));
+}
+
+/** Stable `log softmax` over the channel axis: `x - max - log Σ exp(x - max)`. */
+export function channelLogSoftmax(input: tf.Tensor, channelsFirst: boolean): tf.Tensor {
+  if (!channelsFirst) return tf.logSoftmax(input);
+  const shifted = tf.sub(input, tf.max(input, 1, true));
+  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
+}
+
+/** `p = act(input)` (SPEC.md section 2). */
+export function activate(activation: ResolvedCommonOptions['activation'], input: tf.Tensor, channelsFirst: boolean): tf.Tensor {
+  if (activation === 'sigmoid') return tf.sigmoid(input);
+  if (activation === 'softmax') return channelSoftmax(input, channelsFirst);
+  return input;
+}
