@@ -43,12 +43,19 @@ type WithTensorMask<Options> = Omit<Options, 'mask'> & TensorSettings;
  * to `'channels-last'` (Keras) instead of SPEC.md's `'channels-first'`.
  */
 export type TensorLossOptions = WithTensorMask<LossOptions>;
+/** `dice` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorDiceLossOptions = WithTensorMask<DiceLossOptions>;
+/** `jaccard` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorJaccardLossOptions = WithTensorMask<JaccardLossOptions>;
+/** `tversky` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorTverskyLossOptions = WithTensorMask<TverskyLossOptions>;
+/** `generalizedDice` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorGeneralizedDiceLossOptions = WithTensorMask<GeneralizedDiceLossOptions>;
+/** `logCoshDice` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorLogCoshDiceLossOptions = WithTensorMask<LogCoshDiceLossOptions>;
+/** `diceCE` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorDiceCELossOptions = WithTensorMask<DiceCELossOptions>;
+/** `diceFocal` options of SPEC.md, with `mask` given as a tf tensor. */
 export type TensorDiceFocalLossOptions = WithTensorMask<DiceFocalLossOptions>;
 
 /** The JSON-serialisable description of a loss, used to re-create it after reloading a model. */

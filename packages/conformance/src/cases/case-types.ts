@@ -7,6 +7,7 @@ export interface StoredTensor {
   readonly seeded?: SeededSpec;
 }
 
+/** A seeded tensor (SPEC.md section 8): mulberry32 draws in row-major order. */
 export interface SeededSpec {
   readonly seed: number;
   readonly distribution: 'uniform' | 'bernoulli' | 'labels';
@@ -16,6 +17,7 @@ export interface SeededSpec {
   readonly classes?: number;
 }
 
+/** The pass rule's tolerances: `|a - e| <= atol + rtol·|e|`. */
 export interface Tolerance {
   readonly rtol: number;
   readonly atol: number;
@@ -37,6 +39,7 @@ export interface StoredCase {
   readonly peer?: unknown;
 }
 
+/** A whole `dicekit-cases/1` file. */
 export interface CaseDocument {
   readonly format: 'dicekit-cases/1';
   readonly source?: string;
@@ -46,6 +49,7 @@ export interface CaseDocument {
 /** Host data a case decodes to: labels as Int32Array, seeded floats as Float32Array, the rest float64. */
 export type CaseData = Float64Array | Float32Array | Int32Array;
 
+/** A decoded tensor of a case. */
 export interface CaseTensor {
   readonly shape: number[];
   readonly data: CaseData;

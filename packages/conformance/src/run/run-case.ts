@@ -4,8 +4,10 @@ import { decodeTensor } from '../cases/decode-tensor.js';
 import { compareTensors, type Comparison } from '../compare/compare-tensors.js';
 import { toleranceFor } from '../compare/tolerance.js';
 
+/** How one case ended. */
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 
+/** The result of one case on one backend, with every comparison made. */
 export interface CaseOutcome {
   readonly id: string;
   readonly file: string;
@@ -16,6 +18,7 @@ export interface CaseOutcome {
   readonly tolerance: Tolerance;
 }
 
+/** Settings of a run. */
 export interface RunSettings {
   /** Replaces the precision default (never a case's own tolerance); give a reason where you pass it. */
   readonly tolerance?: Tolerance;

@@ -2,6 +2,7 @@ import type { DiceKitBackend } from '@dicekit/core';
 import type { ConformanceCase } from '../cases/case-types.js';
 import { runCase, type CaseOutcome, type RunSettings } from './run-case.js';
 
+/** Outcomes of a run and their counts. */
 export interface RunSummary {
   readonly outcomes: readonly CaseOutcome[];
   readonly passed: number;
