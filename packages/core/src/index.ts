@@ -89,3 +89,4 @@ export {
   type MetricAccumulatorState,
 } from './metrics/metric-accumulator.js';
 export { exactSum } from './statistics/exact-sum.js';
+export { mulberry32 } from './tensor/mulberry32.js';

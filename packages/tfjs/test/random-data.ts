@@ -1,14 +1,7 @@
-/** A small seeded generator (mulberry32) so property tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@dicekit/conformance';
+
+/** The seeded generator of SPEC.md section 8 (mulberry32), so property tests are reproducible. */
+export const seededRandom = mulberry32;
 
 /** Host data for one problem in the given layout. */
 export interface ProblemData {

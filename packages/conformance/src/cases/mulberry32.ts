@@ -1,14 +1,2 @@
-/**
- * The seeded stream of SPEC.md section 8 (mulberry32): each call returns `u` in [0, 1).
- * Every backend computes on exactly these values.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded stream of SPEC.md section 8 lives in core (one definition for every package).
+export { mulberry32 } from '@dicekit/core';

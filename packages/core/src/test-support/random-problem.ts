@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Activation, Layout, TargetFormat } from '../options/option-types.js';
+import { mulberry32 } from '../tensor/mulberry32.js';
 
 /** A random, valid problem: shapes, layout, data and the options that shape the data. */
 export interface RandomProblem {
@@ -14,17 +15,6 @@ export interface RandomProblem {
   readonly maskShape: number[];
   readonly channels: number;
   readonly batch: number;
-}
-
-function mulberry(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface ProblemConstraints {
@@ -55,7 +45,7 @@ export function randomProblem(constraints: ProblemConstraints = {}): fc.Arbitrar
     })
     .map(({ batch, spatial, layout, activation, targetFormat, soft, withMask, seed, channels: drawn }) => {
       const channels = activation === 'softmax' ? Math.max(2, drawn) : drawn;
-      const random = mulberry(seed);
+      const random = mulberry32(seed);
       const voxels = spatial.reduce((a, b) => a * b, 1);
       const inputShape = layout === 'channels-first' ? [batch, channels, ...spatial] : [batch, ...spatial, channels];
       const size = batch * channels * voxels;
