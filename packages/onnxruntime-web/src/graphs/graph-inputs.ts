@@ -21,6 +21,8 @@ export interface CanonicalInputs {
   readonly target: string;
   /** Per-voxel weight `[N, 1, ...]` (mask times the ignoreIndex test), or null when every weight is 1. */
   readonly weight: string | null;
+  /** The mask reshaped to `[N, 1, ...]`, or null without a mask. */
+  readonly mask: string | null;
   /** `[N, 1, ...]` class indices as float32, for label maps. */
   readonly labels: string | null;
   /** Channel indices `[1, C, 1, ..., 1]` as float32. */
@@ -88,11 +90,12 @@ export function declareInputs(builder: GraphBuilder, variant: InputVariant): Can
   } else {
     target = channelsFirst(asFloat(rawTarget, variant.targetType));
   }
+  let mask: string | null = null;
   if (rawMask !== null) {
-    const mask = builder.op('Reshape', [rawMask, voxelShape]);
+    mask = builder.op('Reshape', [rawMask, voxelShape]);
     weight = weight === null ? mask : builder.mul(weight, mask);
   }
-  return { logits, target, weight, labels, channelIndices, rank };
+  return { logits, target, weight, mask, labels, channelIndices, rank };
 }
 
 /**

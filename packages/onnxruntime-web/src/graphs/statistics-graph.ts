@@ -22,7 +22,15 @@ export interface StatisticsVariant extends InputVariant {
   readonly kind: StatisticsKind;
   readonly binarize: { readonly argmax: boolean; readonly threshold: number } | null;
   readonly compound: CompoundSettings | null;
+  /**
+   * Adds the data-check outputs of {@link addDataCheckOutputs} (SPEC.md section 7 fused into the
+   * statistics pass). Absent or false: no check outputs.
+   */
+  readonly dataChecks?: boolean;
 }
+
+/** Names of the scalar float32 outputs the data checks add, in the order they are declared. */
+export const dataCheckOutputNames = ['inputMinimum', 'inputMaximum', 'targetMinimum', 'targetMaximum', 'maskMinimum'] as const;
 
 /** Per-channel constant `[1, C, 1, ..., 1]`. */
 function perChannel(builder: GraphBuilder, values: readonly number[], rank: number): string {
@@ -76,7 +84,7 @@ export function buildStatisticsGraph(
 ): GraphSpec {
   const builder = new GraphBuilder();
   const inputs = declareInputs(builder, variant);
-  const { logits, target, weight, rank, channelIndices } = inputs;
+  const { logits, target, weight, rank, labels, mask } = inputs;
   const reduce = (value: string) => reduceVoxels(builder, value, rank, variant.plan);
 
   let probabilities: string;
@@ -124,12 +132,50 @@ export function buildStatisticsGraph(
     const difference = builder.op('Abs', [builder.sub(probabilities, target)]);
     builder.output(reduce(multiplyOptional(builder, difference, weight)), 'absoluteDifference', 'double', dims, 'sum of m |p - t|');
   }
+  if (variant.dataChecks === true) addDataCheckOutputs(builder, variant, logits, target, labels, weight, mask);
   if (variant.compound !== null) addCompoundOutputs(builder, variant, variant.compound, logits, probabilities, softmax?.logProbabilities ?? null, target, weight, rank, reduce);
   if (extend !== undefined) {
     extend(builder, { logits, target, weight, rank });
     return builder.build('dicekit_loss', 'dicekit loss graph: statistics and the per-pair formulas of SPEC.md section 4');
   }
   return builder.build('dicekit_statistics', 'dicekit statistics graph (SPEC.md section 3)');
+}
+
+/**
+ * The data checks of SPEC.md section 7 as scalar float32 outputs, read from tensors the statistics
+ * pass already holds: `inputMinimum` / `inputMaximum` (ReduceMin / ReduceMax of the input),
+ * `targetMinimum` / `targetMaximum` (of the dense target, or of the label map with ignored voxels
+ * set to 0), `maskMinimum` (with a mask). Min/max alone cannot see a NaN (onnxruntime's ReduceMin /
+ * ReduceMax skip NaN unless it comes first), so the host also requires every statistics output to be
+ * finite: a NaN in the input, dense target or mask, or an infinite mask value, reaches Σ m p or Σ m t
+ * (`m · p` is NaN or infinite when m is, since p is finite). A failed test only sends the host to
+ * core's exact checks, so an overflowing sum costs time, never a wrong verdict.
+ */
+function addDataCheckOutputs(
+  builder: GraphBuilder,
+  variant: StatisticsVariant,
+  logits: string,
+  target: string,
+  labels: string | null,
+  weight: string | null,
+  mask: string | null,
+): void {
+  const scalarOutput = (value: string, name: (typeof dataCheckOutputNames)[number], operator: 'ReduceMin' | 'ReduceMax', doc: string) =>
+    builder.output(builder.op(operator, [value], { keepdims: 0 }), name, 'float', [], doc);
+  scalarOutput(logits, 'inputMinimum', 'ReduceMin', 'smallest input value (NaN skipped)');
+  scalarOutput(logits, 'inputMaximum', 'ReduceMax', 'largest input value (NaN skipped)');
+  let checked = target;
+  if (labels !== null) {
+    // The ignoreIndex test already zeroes the weight of ignored voxels; zero their label too.
+    checked = variant.ignoreIndex !== null && weight !== null && !variant.hasMask ? builder.mul(labels, weight) : labels;
+    if (variant.ignoreIndex !== null && variant.hasMask) {
+      const kept = builder.cast(builder.op('Not', [builder.op('Equal', [labels, builder.scalar(variant.ignoreIndex)])]), OnnxDataType.float);
+      checked = builder.mul(labels, kept);
+    }
+  }
+  scalarOutput(checked, 'targetMinimum', 'ReduceMin', labels === null ? 'smallest dense target value' : 'smallest label (ignored voxels as 0)');
+  scalarOutput(checked, 'targetMaximum', 'ReduceMax', labels === null ? 'largest dense target value' : 'largest label (ignored voxels as 0)');
+  if (mask !== null) scalarOutput(mask, 'maskMinimum', 'ReduceMin', 'smallest mask value');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { validateData, type Geometry, type NumericData, type ResolvedCommonOptions, type TensorLike } from '@dicekit/core';
+import type { ExecutionProviders, OrtTensor } from './ort-runtime.js';
 
 /** Whether every value lies in `[low, high]` (NaN fails); a tight loop per array type. */
 function allWithin(data: NumericData, low: number, high: number): boolean {
@@ -74,4 +75,47 @@ export function checkDataFast(
   }
   if (valid && mask !== null) valid = allWithin(mask.data, 0, Number.MAX_VALUE);
   if (!valid) validateData(options, geometry, input, target, mask);
+}
+
+/**
+ * Whether the data checks may run inside the statistics graph on these execution providers: wasm
+ * only. On WebGPU the check outputs are not used: WGSL leaves min/max of NaN unspecified, and the
+ * tensors are downloaded for the host read anyway, so the host checks stay (README, limitations).
+ */
+export function graphChecksSupported(executionProviders: ExecutionProviders | undefined): boolean {
+  if (executionProviders === undefined) return true;
+  return executionProviders.every((provider) => {
+    const name = typeof provider === 'string' ? provider : provider.name;
+    return name === 'wasm' || name === 'cpu';
+  });
+}
+
+/**
+ * Reads the scalar check outputs of a statistics graph built with `dataChecks` (see
+ * `addDataCheckOutputs`): true when the data certainly pass SPEC.md section 7, false when the host
+ * must look (a false alarm, e.g. a sum that overflowed, only costs the host read).
+ * Input: activation 'none' needs [0, 1], otherwise finite; dense target [0, 1]; labels in [0, C)
+ * (or [0, 2) when C == 1) with ignored voxels read as 0; mask >= 0; and every statistic finite,
+ * which is how NaN (and an infinite mask value) shows up.
+ */
+export function dataChecksPassed(options: ResolvedCommonOptions, geometry: Geometry, outputs: Readonly<Record<string, OrtTensor>>): boolean {
+  const scalar = (name: string): number => {
+    const tensor = outputs[name];
+    return tensor === undefined ? Number.NaN : Number(tensor.data[0]);
+  };
+  const inputLow = options.activation === 'none' ? 0 : -Number.MAX_VALUE;
+  const inputHigh = options.activation === 'none' ? 1 : Number.MAX_VALUE;
+  if (!(scalar('inputMinimum') >= inputLow && scalar('inputMaximum') <= inputHigh)) return false;
+  if (options.targetFormat === 'labels') {
+    const upper = geometry.channels === 1 ? 2 : geometry.channels;
+    if (!(scalar('targetMinimum') >= 0 && scalar('targetMaximum') < upper)) return false;
+  } else if (!(scalar('targetMinimum') >= 0 && scalar('targetMaximum') <= 1)) return false;
+  if (outputs.maskMinimum !== undefined && !(scalar('maskMinimum') >= 0)) return false;
+  for (const name of ['intersection', 'predictionSum', 'targetSum', 'absoluteDifference', 'compoundLoss', 'compoundWeight']) {
+    const tensor = outputs[name];
+    if (tensor === undefined) continue;
+    const values = tensor.data as Float64Array;
+    for (let index = 0; index < values.length; index++) if (!Number.isFinite(values[index] as number)) return false;
+  }
+  return true;
 }

@@ -15,7 +15,7 @@ import { buildLossGraph, type LossGraphVariant } from '../graphs/loss-graph.js';
 import { buildStatisticsGraph, type CompoundSettings, type StatisticsVariant } from '../graphs/statistics-graph.js';
 import { inputFeeds, inputVariantOf } from './input-variant.js';
 import type { OrtTensor } from './ort-runtime.js';
-import { checkDataFast } from './fast-data-check.js';
+import { checkDataFast, dataChecksPassed, graphChecksSupported } from './fast-data-check.js';
 import { hostTensorOf } from './ort-tensors.js';
 import type { SessionCache } from './session-cache.js';
 
@@ -46,14 +46,23 @@ export async function runLoss(
   loss: LossName,
   options: Omit<LossOptions, 'mask'>,
   tensors: LossTensors,
-  settings: { readonly gradient: boolean; readonly checkData: boolean },
+  settings: {
+    readonly gradient: boolean;
+    readonly checkData: boolean;
+    /**
+     * Where the data checks run: `'graph'` (default where supported: fused into the statistics
+     * graph, the host reads only scalars) or `'host'` (one JS read of each array first).
+     */
+    readonly dataChecks?: 'graph' | 'host';
+  },
 ): Promise<LossComputation> {
   const { input, target, mask } = tensors;
   const hostInput = await hostTensorOf(input);
   const hostTarget = await hostTensorOf(target);
   const hostMask = mask === null ? undefined : await hostTensorOf(mask);
   const prepared = prepareLoss(loss, hostInput, hostTarget, { ...options, mask: hostMask }, { checkData: false });
-  if (settings.checkData) checkDataFast(prepared.options, prepared.geometry, hostInput, hostTarget, hostMask ?? null);
+  const inGraph = settings.checkData && settings.dataChecks !== 'host' && graphChecksSupported(cache.settings.executionProviders);
+  if (settings.checkData && !inGraph) checkDataFast(prepared.options, prepared.geometry, hostInput, hostTarget, hostMask ?? null);
   const { options: resolved, geometry, classes, kind } = prepared;
   const compoundKind = compoundKindOf(resolved.loss);
   const compound: CompoundSettings | null =
@@ -61,7 +70,7 @@ export async function runLoss(
       ? null
       : { kind: compoundKind, classWeights: resolved.classWeights, focalGamma: resolved.focalGamma, focalAlpha: resolved.focalAlpha };
   const base = inputVariantOf(resolved, geometry, input, target, mask);
-  const statisticsVariant: StatisticsVariant = { ...base, plan: reductionPlanFor(geometry.spatialShape), kind, binarize: null, compound };
+  const statisticsVariant: StatisticsVariant = { ...base, plan: reductionPlanFor(geometry.spatialShape), kind, binarize: null, compound, dataChecks: inGraph };
   const statisticsSession = await cache.session(`statistics:${variantKey(statisticsVariant)}`, () => buildStatisticsGraph(statisticsVariant));
   const outputs = await statisticsSession.run(inputFeeds(input, target, mask));
   const read = (name: string) => {
@@ -69,6 +78,8 @@ export async function runLoss(
     if (tensor === undefined) throw new Error(`statistics graph produced no '${name}'`);
     return tensor.data as Float64Array;
   };
+  // Only when the scalars look wrong does the host read the arrays, to raise core's exact error.
+  if (inGraph && !dataChecksPassed(resolved, geometry, outputs)) checkDataFast(resolved, geometry, hostInput, hostTarget, hostMask ?? null);
   const { batch, channels, voxels } = geometry;
   const statistics = createStatistics(batch, channels, kind);
   statistics.intersection.set(read('intersection'));
