@@ -1,6 +1,7 @@
 // pnpm bench: forward and forward+gradient of the Dice loss through this package's graphs, against a
 // naive ONNX graph (Mul + three float32 ReduceSum) and the typed-arrays kernels, with session
 // creation and the input copy into the wasm heap reported on their own. Ratios are same-run medians.
+import { mulberry32 } from '@dicekit/core';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
@@ -30,16 +31,7 @@ async function typedArraysKernel(): Promise<{ name: string; compute: KernelLoss 
   }
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 interface Timing {
   median: number;

@@ -1,11 +1,4 @@
-/** Deterministic uniform numbers in [0, 1) (mulberry32) for test data. */
-export function randomStream(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@dicekit/core';
+
+/** Deterministic uniform numbers in [0, 1) (the mulberry32 stream of SPEC.md section 8) for test data. */
+export const randomStream = mulberry32;
