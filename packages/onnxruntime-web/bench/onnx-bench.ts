@@ -1,11 +1,10 @@
 // pnpm bench: forward and forward+gradient of the Dice loss through this package's graphs, against a
 // naive ONNX graph (Mul + three float32 ReduceSum) and the typed-arrays kernels, with session
 // creation and the input copy into the wasm heap reported on their own. Ratios are same-run medians.
-import { mulberry32 } from '@dicekit/core';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { computeLoss as coreComputeLoss, type LossName, type LossOptions, type TensorLike } from '@dicekit/core';
+import { computeLoss as coreComputeLoss, mulberry32, type LossName, type LossOptions, type TensorLike } from '@dicekit/core';
 import { encodeModel } from '../src/onnx/onnx-model.js';
 import { runLoss } from '../src/runtime/run-loss.js';
 import { SessionCache } from '../src/runtime/session-cache.js';
