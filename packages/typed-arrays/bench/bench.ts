@@ -97,18 +97,18 @@ interface ShapeCase {
   readonly name: string;
   readonly shape: number[];
   readonly labels: boolean;
-  readonly activations: Array<'sigmoid' | 'softmax'>;
+  readonly activations: Array<'sigmoid' | 'softmax' | 'none'>;
 }
 
 const cases: ShapeCase[] = [
-  { name: 'A', shape: [4, 1, 256, 256], labels: false, activations: ['sigmoid'] },
+  { name: 'A', shape: [4, 1, 256, 256], labels: false, activations: ['none', 'sigmoid'] },
   { name: 'B-labels', shape: [2, 4, 96, 96, 96], labels: true, activations: ['softmax', 'sigmoid'] },
-  { name: 'B-dense', shape: [2, 4, 96, 96, 96], labels: false, activations: ['softmax', 'sigmoid'] },
-  { name: 'C', shape: [1, 1, 512, 512, 256], labels: false, activations: ['sigmoid'] },
+  { name: 'B-dense', shape: [2, 4, 96, 96, 96], labels: false, activations: ['none', 'softmax', 'sigmoid'] },
+  { name: 'C', shape: [1, 1, 512, 512, 256], labels: false, activations: ['none', 'sigmoid'] },
 ];
 
 console.log(`@dicekit/typed-arrays bench: kernel path '${kernelPath()}', node ${process.version}, ${runs} runs each`);
-console.log('forward = loss only; fwd+grad = loss and gradient into a preallocated Float32Array; input Float32Array logits');
+console.log("forward = loss only; fwd+grad = loss and gradient into a preallocated Float32Array; input Float32Array logits (activation 'none': Float32Array probabilities in [0, 1))");
 console.log('copy = Float32Array.prototype.set of the same element count (bandwidth counts bytes read + written)\n');
 
 const rows: string[][] = [];
@@ -118,8 +118,14 @@ for (const shapeCase of cases) {
   const voxels = spatial.reduce((a, b) => a * b, 1);
   const elements = batch * channels * voxels;
   const next = mulberry(42);
-  const input = new Float32Array(elements);
-  for (let index = 0; index < elements; index++) input[index] = next() * 8 - 5;
+  const logits = new Float32Array(elements);
+  for (let index = 0; index < elements; index++) logits[index] = next() * 8 - 5;
+  // activation 'none' takes probabilities: uniform in [0, 1) (no exponential anywhere: the memory-bound path).
+  let probabilities: Float32Array | null = null;
+  if (shapeCase.activations.includes('none')) {
+    probabilities = new Float32Array(elements);
+    for (let index = 0; index < elements; index++) probabilities[index] = next();
+  }
   let target: Float32Array | Uint8Array;
   if (shapeCase.labels) {
     target = new Uint8Array(batch * voxels);
@@ -134,11 +140,12 @@ for (const shapeCase of cases) {
     }
   }
   const targetTensor = { shape: shapeCase.labels ? [batch, ...spatial] : shapeCase.shape, data: target };
-  const inputTensor = { shape: shapeCase.shape, data: input };
   const destination = new Float32Array(elements);
   const gradient = new Float32Array(elements);
   console.log(`${shapeCase.name} ${JSON.stringify(shapeCase.shape)} ${shapeCase.labels ? 'uint8 labels' : 'float32 dense target'}: ${elements} elements`);
   for (const activation of shapeCase.activations) {
+    const input = activation === 'none' ? (probabilities as Float32Array) : logits;
+    const inputTensor = { shape: shapeCase.shape, data: input };
     const options = { activation, targetFormat: shapeCase.labels ? ('labels' as const) : ('dense' as const) };
     const problem: NaiveProblem = { input, target, labels: shapeCase.labels, batch, channels, voxels, activation };
     // Same values as the float64 reference (a correctness guard on the measured configuration).
@@ -151,8 +158,8 @@ for (const shapeCase of cases) {
     }
     const timings = measureInterleaved({
       copy: () => destination.set(input),
-      // What limits the kernels: one fastExp per element and nothing else.
-      exponentials: () => exponentialFloor(input),
+      // What limits the logit kernels: one fastExp per element and nothing else (not run for 'none').
+      exponentials: activation === 'none' ? () => 0 : () => exponentialFloor(input),
       forward: () => computeLoss('dice', inputTensor, targetTensor, options),
       backward: () => computeLoss('dice', inputTensor, targetTensor, options, { gradient }),
       naiveForward: () => naiveDice(problem, false),
@@ -167,7 +174,8 @@ for (const shapeCase of cases) {
       naiveBackward: Timing;
     };
     const bandwidth = (2 * 4 * elements) / (copy.median / 1000);
-    console.log(`  ${activation}: copy ${timing(copy)} (${(bandwidth / 1e9).toFixed(2)} GB/s read+write); one fastExp per element alone ${timing(exponentials)} = ${roundRatio(exponentials, copy).toFixed(2)}x copy`);
+    const exponentialRatio = activation === 'none' ? '-' : `${roundRatio(exponentials, copy).toFixed(2)}x`;
+    console.log(`  ${activation}: copy ${timing(copy)} (${(bandwidth / 1e9).toFixed(2)} GB/s read+write); one fastExp per element alone ${timing(exponentials)} = ${exponentialRatio} copy`);
     for (const [mode, ours, naive] of [
       ['forward', forward, naiveForward],
       ['fwd+grad', backward, naiveBackward],
@@ -179,7 +187,7 @@ for (const shapeCase of cases) {
         timing(ours),
         `${format(copy.median)} ms (${(bandwidth / 1e9).toFixed(1)} GB/s)`,
         `${roundRatio(ours, copy).toFixed(2)}x`,
-        `${roundRatio(exponentials, copy).toFixed(2)}x`,
+        exponentialRatio,
         timing(naive),
         `${roundRatio(naive, ours).toFixed(1)}x`,
         megabytes(ours.allocated),

@@ -11,11 +11,12 @@ export interface NaiveProblem {
   readonly batch: number;
   readonly channels: number;
   readonly voxels: number;
-  readonly activation: 'sigmoid' | 'softmax';
+  readonly activation: 'sigmoid' | 'softmax' | 'none';
 }
 
 function activate(problem: NaiveProblem): Float64Array {
   const { input, batch, channels, voxels } = problem;
+  if (problem.activation === 'none') return Float64Array.from(input);
   if (problem.activation === 'sigmoid') return Float64Array.from(input, (x) => 1 / (1 + Math.exp(-x)));
   const probabilities = new Float64Array(input.length);
   for (let n = 0; n < batch; n++) {
@@ -79,6 +80,7 @@ export function naiveDice(problem: NaiveProblem, withGradient: boolean): { loss:
     const pair = Math.floor(index / voxels);
     dp[index] = (dI[pair] as number) * (t[index] as number) + (dS[pair] as number);
   }
+  if (problem.activation === 'none') return { loss, gradient: dp };
   const gradient = new Float64Array(p.length);
   if (problem.activation === 'sigmoid') {
     for (let index = 0; index < p.length; index++) gradient[index] = (dp[index] as number) * (p[index] as number) * (1 - (p[index] as number));

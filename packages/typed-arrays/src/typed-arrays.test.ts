@@ -1,6 +1,6 @@
 import * as core from '@dicekit/core';
 import { describe, expect, it } from 'vitest';
-import { computeLoss, createMetricAccumulator, diceCELoss, diceLoss, fastExp, iouMetric } from './index.js';
+import { computeLoss, createMetricAccumulator, diceCELoss, diceLoss, fastExp, iouMetric, kernelPath } from './index.js';
 
 function codeOf(run: () => unknown): string | null {
   try {
@@ -129,5 +129,11 @@ describe.skipIf(process.env.DICEKIT_LARGE !== '1')('full-size accuracy (DICEKIT_
     const relative = Math.abs(ours - reference) / Math.abs(reference);
     console.info(`shape C: typed-arrays ${ours}, core ${reference}, relative difference ${relative.toExponential(2)}`);
     expect(relative).toBeLessThan(1e-7);
+    // The same with a Float32Array target: the WebAssembly SIMD path, whose exponential is float32.
+    const denseTarget = Float32Array.from(target);
+    const simd = diceLoss({ shape: largeShape, data: input }, { shape: largeShape, data: denseTarget }, options).loss.data[0] as number;
+    const simdRelative = Math.abs(simd - reference) / Math.abs(reference);
+    console.info(`shape C, Float32Array target (${kernelPath()}): typed-arrays ${simd}, relative difference ${simdRelative.toExponential(2)}`);
+    expect(simdRelative).toBeLessThan(1e-7);
   }, 600_000);
 });

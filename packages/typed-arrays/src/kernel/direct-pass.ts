@@ -15,7 +15,11 @@ export function directPathApplies(data: KernelData, kind: StatisticsKind, compou
   return !data.weighted && !kind.squared && !kind.absoluteDifference && !compound;
 }
 
-/** Scratch of one run of the softmax kernels: per voxel, the largest logit and `1 / Σ_c e^{x_c - max}`; per element, `p`. */
+/**
+ * Scratch of one run of the softmax kernels: per voxel, the largest logit and `1 / Σ_c e^{x_c - max}`;
+ * per element, `e^{x_c - max}` (`p = e · inverse`, formed where it is used: a separate normalising
+ * pass over the run cost as much as the sums).
+ */
 interface SoftmaxRun {
   readonly maximum: Float64Array;
   readonly inverse: Float64Array;
@@ -25,8 +29,8 @@ interface SoftmaxRun {
 /**
  * Softmax of the voxels `[start, end)` of one sample, channel row by channel row (contiguous reads in
  * channels-first): `p_c = e^{x_c - max} / Σ_k e^{x_k - max}`, the max taken branch-free (a
- * data-dependent branch per channel costs more than the exponential). Writes `p` to
- * `run.probability[c·RUN + j]`; returns false when a logit is not finite.
+ * data-dependent branch per channel costs more than the exponential). Writes `e^{x_c - max}` to
+ * `run.probability[c·RUN + j]` and `1 / Σ` to `run.inverse[j]`; returns false when a logit is not finite.
  */
 function softmaxRun(data: KernelData, sampleBase: number, start: number, end: number, run: SoftmaxRun): boolean {
   const { channels, channelStride, voxelStride } = data.geometry;
@@ -60,10 +64,6 @@ function softmaxRun(data: KernelData, sampleBase: number, start: number, end: nu
     }
   }
   for (let voxel = 0; voxel < count; voxel++) inverse[voxel] = 1 / (inverse[voxel] as number);
-  for (let channel = 0; channel < channels; channel++) {
-    const offset = channel * RUN;
-    for (let voxel = 0; voxel < count; voxel++) probability[offset + voxel] = (probability[offset + voxel] as number) * (inverse[voxel] as number);
-  }
   return finite;
 }
 
@@ -77,7 +77,7 @@ function directSoftmaxStatistics(data: KernelData, statistics: PairStatistics): 
   const dense = data.dense;
   const labels = data.labels;
   const run = softmaxScratch(channels);
-  const probability = run.probability;
+  const { probability, inverse } = run;
   let valid = true;
   for (let sample = 0; sample < batch; sample++) {
     const sampleBase = sample * sampleStride;
@@ -94,7 +94,7 @@ function directSoftmaxStatistics(data: KernelData, statistics: PairStatistics): 
         if (dense !== null) {
           let index = sampleBase + channel * channelStride + start * voxelStride;
           for (let voxel = 0; voxel < count; voxel++, index += voxelStride) {
-            const p = probability[offset + voxel] as number;
+            const p = (probability[offset + voxel] as number) * (inverse[voxel] as number);
             const t = dense[index] as number;
             if (!(t >= 0 && t <= 1)) valid = false;
             intersection += p * t;
@@ -104,7 +104,7 @@ function directSoftmaxStatistics(data: KernelData, statistics: PairStatistics): 
         } else {
           const map = labels as NonNullable<typeof labels>;
           for (let voxel = 0; voxel < count; voxel++) {
-            const p = probability[offset + voxel] as number;
+            const p = (probability[offset + voxel] as number) * (inverse[voxel] as number);
             const label = map[labelBase + start + voxel] as number;
             if ((label >>> 0) >= channels) valid = false;
             prediction += p;
@@ -130,8 +130,8 @@ function directSoftmaxGradient(data: KernelData, coefficients: ElementwiseCoeffi
   const dense = data.dense;
   const labels = data.labels;
   const run = softmaxScratch(channels);
-  const probability = run.probability;
-  // Per voxel Σ_c g_c p_c; `maximum` is free once the run's probabilities exist.
+  const { probability, inverse } = run;
+  // Per voxel Σ_c g_c p_c; `maximum` is free once the run's exponentials exist.
   const dot = run.maximum;
   for (let sample = 0; sample < batch; sample++) {
     const sampleBase = sample * sampleStride;
@@ -141,6 +141,7 @@ function directSoftmaxGradient(data: KernelData, coefficients: ElementwiseCoeffi
       const count = end - start;
       softmaxRun(data, sampleBase, start, end, run);
       dot.fill(0, 0, count);
+      // One loop per (pass, target kind): no branch on either inside the voxel loop.
       for (let pass = 0; pass < 2; pass++) {
         for (let channel = 0; channel < channels; channel++) {
           const pair = sample * channels + channel;
@@ -148,17 +149,34 @@ function directSoftmaxGradient(data: KernelData, coefficients: ElementwiseCoeffi
           const slope = coefficients.target[pair] as number;
           const offset = channel * RUN;
           let index = sampleBase + channel * channelStride + start * voxelStride;
-          for (let voxel = 0; voxel < count; voxel++, index += voxelStride) {
-            const t =
-              dense !== null
-                ? (dense[index] as number)
-                : ((labels as NonNullable<typeof labels>)[labelBase + start + voxel] as number) === channel
-                  ? 1
-                  : 0;
-            const g = constant + slope * t;
-            const p = probability[offset + voxel] as number;
-            if (pass === 0) dot[voxel] = (dot[voxel] as number) + g * p;
-            else output[index] = p * (g - (dot[voxel] as number));
+          if (dense !== null) {
+            if (pass === 0) {
+              for (let voxel = 0; voxel < count; voxel++, index += voxelStride) {
+                const p = (probability[offset + voxel] as number) * (inverse[voxel] as number);
+                dot[voxel] = (dot[voxel] as number) + (constant + slope * (dense[index] as number)) * p;
+              }
+            } else {
+              for (let voxel = 0; voxel < count; voxel++, index += voxelStride) {
+                const p = (probability[offset + voxel] as number) * (inverse[voxel] as number);
+                output[index] = p * (constant + slope * (dense[index] as number) - (dot[voxel] as number));
+              }
+            }
+          } else {
+            const map = labels as NonNullable<typeof labels>;
+            const labelStart = labelBase + start;
+            if (pass === 0) {
+              for (let voxel = 0; voxel < count; voxel++) {
+                const p = (probability[offset + voxel] as number) * (inverse[voxel] as number);
+                const g = constant + slope * ((map[labelStart + voxel] as number) === channel ? 1 : 0);
+                dot[voxel] = (dot[voxel] as number) + g * p;
+              }
+            } else {
+              for (let voxel = 0; voxel < count; voxel++, index += voxelStride) {
+                const p = (probability[offset + voxel] as number) * (inverse[voxel] as number);
+                const g = constant + slope * ((map[labelStart + voxel] as number) === channel ? 1 : 0);
+                output[index] = p * (g - (dot[voxel] as number));
+              }
+            }
           }
         }
       }
@@ -176,16 +194,75 @@ interface Row {
   readonly channel: number;
 }
 
+/** Float64 slots of one run's partial sums: `[I0..I3, P0..P3, T0..T3]` (four lanes), then the tail `[I, P, T]`. */
+const LANE_SLOTS = 15;
+const TAIL = 12;
+
 /**
- * One run of a row (`[start, end)`, at most {@link RUN} voxels), in JavaScript: two lanes of sums
- * (lane 0 the even elements of the run, lane 1 the odd ones; an odd tail goes to lane 0), exactly the
- * order of the WebAssembly kernel, written to `lanes` as `[I0, I1, P0, P1, T0, T1]`. Returns false
- * when a value failed the data checks.
+ * One run of a row (`[start, end)`, at most {@link RUN} voxels), in JavaScript, written to `lanes` as
+ * `[I0..I3, P0..P3, T0..T3, tail I, tail P, tail T]`. Returns false when a value failed the data checks.
+ * Probabilities use four lanes (lane k the elements `start + 4i + k`, the last `(end - start) mod 4`
+ * elements summed from 0 into the tail), exactly the order of the WebAssembly kernel, so both paths
+ * give the same bits. Sigmoid keeps two lanes: its WebAssembly kernel differs anyway (float32
+ * exponential), and a four-lane body with the inlined sigmoid is too large for V8 to inline the
+ * helpers (measured 1.5x slower on label maps).
  */
 function runInJavaScript(data: KernelData, row: Row, start: number, end: number, lanes: Float64Array): boolean {
+  return data.activation === 'sigmoid' ? sigmoidRun(data, row, start, end, lanes) : probabilityRun(data, row, start, end, lanes);
+}
+
+function probabilityRun(data: KernelData, row: Row, start: number, end: number, lanes: Float64Array): boolean {
   const { channels, voxelStride } = data.geometry;
   const input = data.input;
-  const sigmoid = data.activation === 'sigmoid';
+  const labelBase = row.labelBase;
+  const channel = row.channel;
+  let bad = false;
+  // Twelve scalar accumulators (V8 keeps them in registers; a lane array would cost a load and a store each).
+  let i0 = 0, i1 = 0, i2 = 0, i3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  let index = row.base + start * voxelStride;
+  let voxel = start;
+  for (; voxel + 3 < end; voxel += 4, index += 4 * voxelStride) {
+    const pa = input[index] as number;
+    const pb = input[index + voxelStride] as number;
+    const pc = input[index + 2 * voxelStride] as number;
+    const pd = input[index + 3 * voxelStride] as number;
+    if (!(pa >= 0 && pa <= 1 && pb >= 0 && pb <= 1 && pc >= 0 && pc <= 1 && pd >= 0 && pd <= 1)) bad = true;
+    const ta = targetOf(data, index, labelBase + voxel, channel, channels);
+    const tb = targetOf(data, index + voxelStride, labelBase + voxel + 1, channel, channels);
+    const tc = targetOf(data, index + 2 * voxelStride, labelBase + voxel + 2, channel, channels);
+    const td = targetOf(data, index + 3 * voxelStride, labelBase + voxel + 3, channel, channels);
+    if (ta < 0 || tb < 0 || tc < 0 || td < 0) bad = true;
+    i0 += pa * ta;
+    i1 += pb * tb;
+    i2 += pc * tc;
+    i3 += pd * td;
+    p0 += pa;
+    p1 += pb;
+    p2 += pc;
+    p3 += pd;
+    t0 += ta;
+    t1 += tb;
+    t2 += tc;
+    t3 += td;
+  }
+  lanes[0] = i0;
+  lanes[1] = i1;
+  lanes[2] = i2;
+  lanes[3] = i3;
+  lanes[4] = p0;
+  lanes[5] = p1;
+  lanes[6] = p2;
+  lanes[7] = p3;
+  lanes[8] = t0;
+  lanes[9] = t1;
+  lanes[10] = t2;
+  lanes[11] = t3;
+  return tailRun(data, row, voxel, end, index, lanes) && !bad;
+}
+
+function sigmoidRun(data: KernelData, row: Row, start: number, end: number, lanes: Float64Array): boolean {
+  const { channels, voxelStride } = data.geometry;
+  const input = data.input;
   let bad = false;
   let i0 = 0;
   let i1 = 0;
@@ -198,9 +275,9 @@ function runInJavaScript(data: KernelData, row: Row, start: number, end: number,
   for (; voxel + 1 < end; voxel += 2, index += 2 * voxelStride) {
     const xa = input[index] as number;
     const xb = input[index + voxelStride] as number;
-    if (!inputValid(xa, sigmoid) || !inputValid(xb, sigmoid)) bad = true;
-    const pa = sigmoid ? sigmoidOf(xa) : xa;
-    const pb = sigmoid ? sigmoidOf(xb) : xb;
+    if (!(xa - xa === 0) || !(xb - xb === 0)) bad = true;
+    const pa = sigmoidOf(xa);
+    const pb = sigmoidOf(xb);
     const ta = targetOf(data, index, row.labelBase + voxel, row.channel, channels);
     const tb = targetOf(data, index + voxelStride, row.labelBase + voxel + 1, row.channel, channels);
     if (ta < 0 || tb < 0) bad = true;
@@ -211,23 +288,47 @@ function runInJavaScript(data: KernelData, row: Row, start: number, end: number,
     p1 += pb;
     t1 += tb;
   }
-  if (voxel < end) {
-    const x = input[index] as number;
+  lanes.fill(0, 0, TAIL);
+  lanes[0] = i0;
+  lanes[1] = i1;
+  lanes[4] = p0;
+  lanes[5] = p1;
+  lanes[8] = t0;
+  lanes[9] = t1;
+  return tailRun(data, row, voxel, end, index, lanes) && !bad;
+}
+
+/** The elements `[voxel, end)` (fewer than four) summed from 0 into the tail slots. */
+function tailRun(data: KernelData, row: Row, voxel: number, end: number, index: number, lanes: Float64Array): boolean {
+  const { channels, voxelStride } = data.geometry;
+  const sigmoid = data.activation === 'sigmoid';
+  let bad = false;
+  let tailIntersection = 0;
+  let tailPrediction = 0;
+  let tailTarget = 0;
+  for (; voxel < end; voxel++, index += voxelStride) {
+    const x = data.input[index] as number;
     if (!inputValid(x, sigmoid)) bad = true;
     const p = sigmoid ? sigmoidOf(x) : x;
     const t = targetOf(data, index, row.labelBase + voxel, row.channel, channels);
     if (t < 0) bad = true;
-    i0 += p * t;
-    p0 += p;
-    t0 += t;
+    tailIntersection += p * t;
+    tailPrediction += p;
+    tailTarget += t;
   }
-  lanes[0] = i0;
-  lanes[1] = i1;
-  lanes[2] = p0;
-  lanes[3] = p1;
-  lanes[4] = t0;
-  lanes[5] = t1;
+  lanes[TAIL] = tailIntersection;
+  lanes[TAIL + 1] = tailPrediction;
+  lanes[TAIL + 2] = tailTarget;
   return !bad;
+}
+
+/** The run's total of statistic `which` (0 `I`, 1 `P`, 2 `T`): `((l0 + l1) + (l2 + l3)) + tail`, the one order of both paths. */
+function laneTotal(lanes: Float64Array, which: number): number {
+  const base = 4 * which;
+  return (
+    ((lanes[base] as number) + (lanes[base + 1] as number) + ((lanes[base + 2] as number) + (lanes[base + 3] as number))) +
+    (lanes[TAIL + which] as number)
+  );
 }
 
 /** Finite (logits) or in [0, 1] (probabilities). */
@@ -257,8 +358,11 @@ function targetOf(data: KernelData, index: number, voxelIndex: number, channel: 
 }
 
 /** Whether the WebAssembly kernel can run this call: float32 input and dense target, contiguous rows. */
-function wasmApplies(data: KernelData, choice: KernelChoice): WasmKernel | null {
+function wasmApplies(data: KernelData, choice: KernelChoice, float32Exponential = true): WasmKernel | null {
   if (choice !== 'auto' || data.activation === 'softmax') return null;
+  // The SIMD sigmoid evaluates e^{-|x|} in float32 (about 1.2e-7 relative): not for callers who asked
+  // for a float64 gradient of float32 input.
+  if (data.activation === 'sigmoid' && !float32Exponential) return null;
   if (!(data.input instanceof Float32Array) || !(data.dense instanceof Float32Array) || data.geometry.voxelStride !== 1) return null;
   return wasmKernel();
 }
@@ -269,12 +373,11 @@ function wasmApplies(data: KernelData, choice: KernelChoice): WasmKernel | null 
  * sums are flushed into float64 totals. With float32 input and target the runs go through the
  * WebAssembly SIMD kernel (same bits). Returns false when a value failed a check.
  */
-export function directStatistics(data: KernelData, statistics: PairStatistics, choice: KernelChoice = 'auto'): boolean {
+export function directStatistics(data: KernelData, statistics: PairStatistics, choice: KernelChoice = 'auto', float32Exponential = true): boolean {
   if (data.activation === 'softmax') return directSoftmaxStatistics(data, statistics);
   const { batch, channels, voxels, channelStride, sampleStride } = data.geometry;
-  const wasm = wasmApplies(data, choice);
-  const lanes = new Float64Array(6);
-  const tail = new Float64Array(6);
+  const wasm = wasmApplies(data, choice, float32Exponential);
+  const lanes = new Float64Array(LANE_SLOTS);
   let valid = true;
   for (let sample = 0; sample < batch; sample++) {
     for (let channel = 0; channel < channels; channel++) {
@@ -294,22 +397,19 @@ export function directStatistics(data: KernelData, statistics: PairStatistics, c
           if (wasm === null) {
             if (!runInJavaScript(data, row, start, end, lanes)) valid = false;
           } else {
-            const pairs = (end - start) >> 1;
+            const quads = (end - start) >> 2;
             const offset = 4 * (start - chunkStart);
             const forward = data.activation === 'sigmoid' ? wasm.forwardSigmoid : wasm.forwardProbability;
-            if (forward(WASM_LAYOUT.input + offset, WASM_LAYOUT.target + offset, pairs) !== 0) valid = false;
-            lanes.set(wasm.doubles.subarray(WASM_LAYOUT.result / 8, WASM_LAYOUT.result / 8 + 6));
-            // The layout in memory is [I0, I1, P0, P1, T0, T1], the same as runInJavaScript's.
-            if (((end - start) & 1) === 1) {
-              if (!runInJavaScript(data, row, end - 1, end, tail)) valid = false;
-              lanes[0] = (lanes[0] as number) + (tail[0] as number);
-              lanes[2] = (lanes[2] as number) + (tail[2] as number);
-              lanes[4] = (lanes[4] as number) + (tail[4] as number);
-            }
+            // The tail (fewer than four elements) into the tail slots; the kernel's lanes fill the rest.
+            const tailStart = start + 4 * quads;
+            if (!tailRun(data, row, tailStart, end, row.base + tailStart * data.geometry.voxelStride, lanes)) valid = false;
+            if (forward(WASM_LAYOUT.input + offset, WASM_LAYOUT.target + offset, quads) !== 0) valid = false;
+            // The layout in memory is [I0..I3, P0..P3, T0..T3], the same as runInJavaScript's.
+            lanes.set(wasm.doubles.subarray(WASM_LAYOUT.result / 8, WASM_LAYOUT.result / 8 + TAIL));
           }
-          intersection += (lanes[0] as number) + (lanes[1] as number);
-          prediction += (lanes[2] as number) + (lanes[3] as number);
-          target += (lanes[4] as number) + (lanes[5] as number);
+          intersection += laneTotal(lanes, 0);
+          prediction += laneTotal(lanes, 1);
+          target += laneTotal(lanes, 2);
         }
       }
       const pair = sample * channels + channel;
@@ -359,13 +459,13 @@ export function directGradient(data: KernelData, coefficients: ElementwiseCoeffi
         const backward = sigmoid ? wasm.backwardSigmoid : wasm.backwardProbability;
         for (let start = 0; start < voxels; start += WASM_LAYOUT.chunkElements) {
           const end = Math.min(voxels, start + WASM_LAYOUT.chunkElements);
-          wasm.floats.set((input as Float32Array).subarray(base + start, base + end), WASM_LAYOUT.input / 4);
+          // Probabilities: the gradient depends on the target only, so the input is not copied in.
+          if (sigmoid) wasm.floats.set((input as Float32Array).subarray(base + start, base + end), WASM_LAYOUT.input / 4);
           wasm.floats.set((dense as Float32Array).subarray(base + start, base + end), WASM_LAYOUT.target / 4);
-          const pairs = (end - start) >> 1;
-          backward(WASM_LAYOUT.input, WASM_LAYOUT.target, WASM_LAYOUT.gradient, pairs, constant, slope);
-          output.set(wasm.floats.subarray(WASM_LAYOUT.gradient / 4, WASM_LAYOUT.gradient / 4 + 2 * pairs), base + start);
-          if (((end - start) & 1) === 1) {
-            const index = base + end - 1;
+          const quads = (end - start) >> 2;
+          backward(WASM_LAYOUT.input, WASM_LAYOUT.target, WASM_LAYOUT.gradient, quads, constant, slope);
+          output.set(wasm.floats.subarray(WASM_LAYOUT.gradient / 4, WASM_LAYOUT.gradient / 4 + 4 * quads), base + start);
+          for (let index = base + start + 4 * quads; index < base + end; index++) {
             output[index] = gradientElement(sigmoid, input[index] as number, (dense as Float32Array)[index] as number, constant, slope);
           }
         }

@@ -38,8 +38,9 @@ export function fastExp(x: number): number {
 }
 
 /**
- * The constants and tables of {@link fastExp}, for the WebAssembly kernel, which must compute the same
- * bits: `e = fraction[k & 63] · polynomial · integer[(k >> 6) + offset]`.
+ * The constants and tables of {@link fastExp}: `e = fraction[k & 63] · polynomial · integer[(k >> 6) +
+ * offset]`. (The WebAssembly sigmoid kernel no longer uses them: it evaluates its exponential in
+ * float32, see `src/wasm/kernel-source.ts`.)
  */
 export const FAST_EXP_CONSTANTS = {
   ln2HighOver64: LN2_HIGH_OVER_64,

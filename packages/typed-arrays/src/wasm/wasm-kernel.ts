@@ -1,15 +1,13 @@
-import { FAST_EXP_CONSTANTS } from '../math/fast-exp.js';
 import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
-import { WASM_LAYOUT } from './kernel-source.js';
 
 /** The instantiated WebAssembly SIMD kernels and views of their memory. */
 export interface WasmKernel {
   readonly floats: Float32Array;
   readonly doubles: Float64Array;
-  forwardSigmoid(input: number, target: number, pairs: number): number;
-  forwardProbability(input: number, target: number, pairs: number): number;
-  backwardSigmoid(input: number, target: number, gradient: number, pairs: number, constant: number, slope: number): void;
-  backwardProbability(input: number, target: number, gradient: number, pairs: number, constant: number, slope: number): void;
+  forwardSigmoid(input: number, target: number, quads: number): number;
+  forwardProbability(input: number, target: number, quads: number): number;
+  backwardSigmoid(input: number, target: number, gradient: number, quads: number, constant: number, slope: number): void;
+  backwardProbability(input: number, target: number, gradient: number, quads: number, constant: number, slope: number): void;
 }
 
 // The few WebAssembly members used, typed here so the package needs neither DOM nor Node typings.
@@ -40,9 +38,9 @@ function decodeBase64(text: string): Uint8Array {
 let cached: WasmKernel | null | undefined;
 
 /**
- * The WebAssembly kernels, instantiated on first use (synchronously: the module is 1.5 KB), or null
- * where WebAssembly or its SIMD instructions are unavailable; the JavaScript path then runs and gives
- * the same results.
+ * The WebAssembly kernels, instantiated on first use (synchronously: the module is about 2 KB), or null
+ * where WebAssembly or its SIMD instructions are unavailable; the JavaScript path then runs (same results
+ * for probabilities, within about 1.2e-7 relative per element for sigmoid: see `kernel-source.ts`).
  */
 export function wasmKernel(): WasmKernel | null {
   if (cached !== undefined) return cached;
@@ -54,12 +52,9 @@ export function wasmKernel(): WasmKernel | null {
     if (!wasm.validate(bytes)) return cached;
     const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
     const buffer = (exports.memory as { buffer: ArrayBuffer }).buffer;
-    const doubles = new Float64Array(buffer);
-    doubles.set(FAST_EXP_CONSTANTS.fractionPowers, WASM_LAYOUT.fractionTable / 8);
-    doubles.set(FAST_EXP_CONSTANTS.integerPowers, WASM_LAYOUT.integerTable / 8);
     cached = {
       floats: new Float32Array(buffer),
-      doubles,
+      doubles: new Float64Array(buffer),
       forwardSigmoid: exports.forward_sigmoid as WasmKernel['forwardSigmoid'],
       forwardProbability: exports.forward_probability as WasmKernel['forwardProbability'],
       backwardSigmoid: exports.backward_sigmoid as WasmKernel['backwardSigmoid'],
