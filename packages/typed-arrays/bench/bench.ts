@@ -7,7 +7,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { computeLoss as coreComputeLoss } from '@dicekit/core';
+import { computeLoss as coreComputeLoss, mulberry32 } from '@dicekit/core';
 import { computeLoss, fastExp, kernelPath } from '../src/index.js';
 import { naiveDice, type NaiveProblem } from './naive-dice.js';
 
@@ -78,16 +78,7 @@ function exponentialFloor(input: Float32Array): number {
   return sum;
 }
 
-function mulberry(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry = mulberry32;
 
 const format = (milliseconds: number) => milliseconds.toFixed(1);
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -36,16 +36,7 @@ const problemSettings = fc.record({
 
 type Settings = typeof problemSettings extends fc.Arbitrary<infer T> ? T : never;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = core.mulberry32;
 
 function ignoreLabel(settings: Settings): number {
   return settings.labelType === 'uint8' ? 255 : settings.labelType === 'uint16' ? 65535 : -1;
