@@ -1,4 +1,4 @@
-import { mulberry32 } from './mulberry32.js';
+import { mulberry32 } from '@dicekit/core';
 
 /** Class names of the synthetic scans, by label (0 is the background). */
 export const CLASS_NAMES = ['background', 'organ', 'lesion'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../src/data/mulberry32.js';
+import { mulberry32 } from '@dicekit/core';
 import { generateSegmentationSet } from '../src/data/synthetic-segmentation.js';
 
 describe('mulberry32', () => {

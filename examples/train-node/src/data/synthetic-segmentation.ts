@@ -1,5 +1,5 @@
 import { gaussianSampler } from './gaussian.js';
-import { mulberry32 } from './mulberry32.js';
+import { mulberry32 } from '@dicekit/core';
 
 /** The foreground classes of the synthetic set, in channel order (channel `k` is label `k + 1`). */
 export const FOREGROUND_CLASS_NAMES = ['spots', 'streaks'] as const;

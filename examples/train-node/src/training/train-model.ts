@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../data/mulberry32.js';
+import { mulberry32 } from '@dicekit/core';
 import type { SegmentationSet } from '../data/synthetic-segmentation.js';
 import { evaluateModel, type Evaluation } from '../evaluation/evaluate-model.js';
 import { createUNet } from '../model/unet.js';
