@@ -44,7 +44,12 @@ export async function createOnnxBackend(settings: OnnxBackendSettings = {}): Pro
   if (settings.numThreads !== undefined) ort.env.wasm.numThreads = settings.numThreads;
   const cache = new SessionCache(ort, { executionProviders: settings.executionProviders ?? ['wasm'] });
   const name = settings.name ?? 'onnxruntime-web';
-  const maskOf = (mask: TensorLike | undefined) => (mask === undefined ? null : ortTensorOf(ort, mask, 'float'));
+  // Host arrays to ort tensors, the same way for losses and metrics.
+  const tensorsOf = (request: { input: TensorLike; target: TensorLike; options: { targetFormat?: string; mask?: TensorLike } }) => ({
+    input: ortTensorOf(ort, request.input, 'float'),
+    target: ortTensorOf(ort, request.target, request.options.targetFormat === 'labels' ? 'labels' : 'float'),
+    mask: request.options.mask === undefined ? null : ortTensorOf(ort, request.options.mask, 'float'),
+  });
   return {
     name,
     capabilities: {
@@ -58,15 +63,10 @@ export async function createOnnxBackend(settings: OnnxBackendSettings = {}): Pro
       ],
     },
     async computeLoss(request) {
-      const { mask, ...options } = request.options;
+      const { mask: _mask, ...options } = request.options;
       const prepared = prepareLoss(request.loss, request.input, request.target, request.options, { checkData: false });
       checkDataFast(prepared.options, prepared.geometry, request.input, request.target, prepared.mask);
-      const labels = options.targetFormat === 'labels';
-      const tensors = {
-        input: ortTensorOf(ort, request.input, 'float'),
-        target: ortTensorOf(ort, request.target, labels ? 'labels' : 'float'),
-        mask: maskOf(mask),
-      };
+      const tensors = tensorsOf(request);
       const result =
         settings.formulas === 'graph'
           ? await runLossGraph(cache, request.loss, options, tensors, { gradient: request.gradient, checkData: false })
@@ -75,15 +75,10 @@ export async function createOnnxBackend(settings: OnnxBackendSettings = {}): Pro
       return { loss: result.loss, gradient };
     },
     async computeMetric(request) {
-      const { mask, ...options } = request.options;
+      const { mask: _mask, ...options } = request.options;
       const prepared = prepareMetric(request.metric, request.input, request.target, request.options, { checkData: false });
       checkDataFast(prepared.options, prepared.geometry, request.input, request.target, prepared.mask);
-      const labels = options.targetFormat === 'labels';
-      const tensors = {
-        input: ortTensorOf(ort, request.input, 'float'),
-        target: ortTensorOf(ort, request.target, labels ? 'labels' : 'float'),
-        mask: maskOf(mask),
-      };
+      const tensors = tensorsOf(request);
       const { statistics } = await runMetricStatistics(cache, request.metric, options, tensors, { checkData: false });
       const result = metricFromStatistics(prepared.options, prepared.classes, statistics);
       return { scores: result.scores, mean: result.mean, perClass: result.perClass, counted: result.counted };

@@ -1,6 +1,7 @@
 import type { Activation } from '@dicekit/core';
 import { fastExp } from '../math/fast-exp.js';
 import type { BlockScratch } from './block-scratch.js';
+import { channelArgmaxRows } from './channel-argmax.js';
 
 /**
  * `p = σ(x)` and `q = 1 - p = σ(-x)` for `count` values of every channel row, both without
@@ -34,21 +35,8 @@ function sigmoidRows(scratch: BlockScratch, count: number): void {
  */
 function softmaxRows(scratch: BlockScratch, count: number, withComplement: boolean): void {
   const { input, probability, complement, size, channels, maximum, argmax, rest } = scratch;
-  for (let voxel = 0; voxel < count; voxel++) {
-    maximum[voxel] = input[voxel] as number;
-    argmax[voxel] = 0;
-    rest[voxel] = 0;
-  }
-  for (let channel = 1; channel < channels; channel++) {
-    const offset = channel * size;
-    for (let voxel = 0; voxel < count; voxel++) {
-      const value = input[offset + voxel] as number;
-      if (value > (maximum[voxel] as number)) {
-        maximum[voxel] = value;
-        argmax[voxel] = channel;
-      }
-    }
-  }
+  channelArgmaxRows(scratch, count);
+  rest.fill(0, 0, count);
   for (let channel = 0; channel < channels; channel++) {
     const offset = channel * size;
     for (let voxel = 0; voxel < count; voxel++) {

@@ -1,5 +1,6 @@
 import { sigmoid, type ResolvedMetricOptions } from '@dicekit/core';
 import type { BlockScratch } from '../kernel/block-scratch.js';
+import { channelArgmaxRows } from '../kernel/channel-argmax.js';
 
 /**
  * Logit bounds outside which `σ(x) >= threshold` is decided without evaluating σ: a margin of 1e-6
@@ -23,21 +24,8 @@ export function binarizeBlock(options: ResolvedMetricOptions, scratch: BlockScra
   const { input, probability: hard, size, channels } = scratch;
   const threshold = options.threshold;
   if (options.argmax) {
-    const { maximum, argmax } = scratch;
-    for (let voxel = 0; voxel < count; voxel++) {
-      maximum[voxel] = input[voxel] as number;
-      argmax[voxel] = 0;
-    }
-    for (let channel = 1; channel < channels; channel++) {
-      const offset = channel * size;
-      for (let voxel = 0; voxel < count; voxel++) {
-        const value = input[offset + voxel] as number;
-        if (value > (maximum[voxel] as number)) {
-          maximum[voxel] = value;
-          argmax[voxel] = channel;
-        }
-      }
-    }
+    const { argmax } = scratch;
+    channelArgmaxRows(scratch, count);
     for (let channel = 0; channel < channels; channel++) {
       const offset = channel * size;
       for (let voxel = 0; voxel < count; voxel++) hard[offset + voxel] = argmax[voxel] === channel ? 1 : 0;
