@@ -3,7 +3,7 @@
  * fused single passes with float64 accumulation. Options, validation and the O(N·C) formulas come from
  * @dicekit/core; this package computes the statistics and gradients.
  */
-export { computeLoss, type TypedArrayLossResult, type TypedArraySettings } from './losses/compute-loss.js';
+export { computeLoss, lossPass, type TypedArrayLossPass, type TypedArrayLossResult, type TypedArraySettings } from './losses/compute-loss.js';
 export { diceLoss } from './losses/dice-loss.js';
 export { jaccardLoss } from './losses/jaccard-loss.js';
 export { tverskyLoss } from './losses/tversky-loss.js';

@@ -198,13 +198,20 @@ describe('typed-arrays agrees with core (float64 reference) on random problems',
           computed++;
           if (!('value' in actual)) throw new Error(`typed-arrays threw ${actual.code}; core returned a value`);
           expect(actual.value.loss.shape).toEqual(expected.value.loss.shape);
-          expectClose(actual.value.loss.data, expected.value.loss.data, 1e-9, 1e-12, 'loss');
+          // The SIMD kernels evaluate sigmoid and softmax exponentials in float32 (about one float32 ulp
+          // each) for float32 input with a float32 gradient: float32's resolution, not float64's, then.
+          const simdExponential = settings.kernel === 'auto' && settings.inputType === 'float32' && !float64Buffer && settings.activation !== 'none';
+          expectClose(actual.value.loss.data, expected.value.loss.data, simdExponential ? 2e-7 : 1e-9, simdExponential ? 1e-7 : 1e-12, 'loss');
           const gradient = actual.value.gradient;
           expect(gradient).not.toBeNull();
           if (gradient === null || expected.value.gradient === null) return;
           // A float32 gradient buffer rounds each element once.
           const float32 = gradient.data instanceof Float32Array;
-          expectClose(gradient.data, expected.value.gradient.data, float32 ? 2e-7 : 1e-9, float32 ? 1e-30 : 1e-12, 'gradient');
+          // With float32 exponentials, an element where g_c - Σ g_j p_j (softmax) or constant + slope·t nearly
+          // cancels carries the error of the voxel's largest term: a floor of 1e-6 of the largest gradient.
+          const largest = Array.from(expected.value.gradient.data).reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+          const floor = simdExponential ? 1e-6 * largest : float32 ? 1e-30 : 1e-12;
+          expectClose(gradient.data, expected.value.gradient.data, simdExponential ? 3e-7 : float32 ? 2e-7 : 1e-9, floor, 'gradient');
           if (buffer !== true) expect(gradient.data).toBe(buffer);
         },
       ),

@@ -1,6 +1,6 @@
 import * as core from '@dicekit/core';
 import { describe, expect, it } from 'vitest';
-import { computeLoss, createMetricAccumulator, diceCELoss, diceLoss, fastExp, iouMetric, kernelPath } from './index.js';
+import { computeLoss, createMetricAccumulator, diceCELoss, diceLoss, fastExp, iouMetric, kernelPath, lossPass } from './index.js';
 
 function codeOf(run: () => unknown): string | null {
   try {
@@ -136,4 +136,36 @@ describe.skipIf(process.env.DICEKIT_LARGE !== '1')('full-size accuracy (DICEKIT_
     console.info(`shape C, Float32Array target (${kernelPath()}): typed-arrays ${simd}, relative difference ${simdRelative.toExponential(2)}`);
     expect(simdRelative).toBeLessThan(1e-7);
   }, 600_000);
+});
+
+describe('lossPass: the forward half with a gradient writer', () => {
+  const input = { shape, data: logits };
+  for (const [loss, options] of [
+    ['dice', { activation: 'softmax', targetFormat: 'labels' }],
+    ['tversky', { activation: 'softmax', targetFormat: 'labels', alpha: 0.3, beta: 0.7, softLabel: true }],
+    ['diceCE', { activation: 'softmax', targetFormat: 'labels' }],
+  ] as Array<[core.LossName, core.LossOptions]>) {
+    it(`${loss}: value and statistics equal computeLoss, and scaled coefficients scale the gradient`, () => {
+      const whole = computeLoss(loss, input, labelTensor, options, { gradient: true });
+      const pass = lossPass(loss, input, labelTensor, options);
+      expect(pass.loss.data[0]).toBe(whole.loss.data[0]);
+      expect(Array.from(pass.statistics.intersection)).toEqual(Array.from(whole.statistics.intersection));
+      const unit = new Float32Array(size);
+      pass.gradient(unit);
+      expect(Array.from(unit)).toEqual(Array.from(whole.gradient?.data ?? []));
+      // Upstream 3: the Dice term's coefficients and the compound part both scale by 3.
+      const base = core.elementwiseCoefficients(pass.prepared.kind, pass.diceTerm);
+      const times = (values: Float64Array) => values.map((value) => 3 * value);
+      const tripled = new Float32Array(size);
+      pass.gradient(tripled, { constant: times(base.constant), target: times(base.target), prediction: times(base.prediction), sign: times(base.sign) }, 3);
+      const reference = core.computeLoss(loss, { shape, data: Float64Array.from(logits) }, { shape: labelTensor.shape, data: Int32Array.from(labels) }, options, { gradient: true });
+      for (let index = 0; index < size; index += 7) {
+        expect(tripled[index]).toBeCloseTo(3 * (reference.gradient?.data[index] as number), 6);
+      }
+    });
+  }
+  it('refuses a gradient buffer of the wrong length with E_SHAPE', () => {
+    const pass = lossPass('dice', input, labelTensor, { activation: 'softmax', targetFormat: 'labels' });
+    expect(codeOf(() => pass.gradient(new Float32Array(size - 1)))).toBe('E_SHAPE');
+  });
 });

@@ -3,6 +3,7 @@ import { fastExp } from '../math/fast-exp.js';
 import { wasmKernel, type WasmKernel } from '../wasm/wasm-kernel.js';
 import { WASM_LAYOUT } from '../wasm/kernel-source.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
+import { softmaxGradientInWasm, softmaxPlan, softmaxStatisticsInWasm } from './softmax-wasm-pass.js';
 
 // Partial sums are flushed into the float64 totals every this many voxels (blocked summation).
 const RUN = 4096;
@@ -357,13 +358,25 @@ function targetOf(data: KernelData, index: number, voxelIndex: number, channel: 
   return label === channel ? 1 : 0;
 }
 
+/** The label kernels' `channel` and `upper`: `(c, C)`, or `(1, 2)` for a binary label map (t = label). */
+function labelParameters(channel: number, channels: number): [number, number] {
+  return channels === 1 ? [1, 2] : [channel, channels];
+}
+
+/** Copies the target of voxels `[start, end)` of a row into the kernel's target chunk (float32 values, or int32 labels). */
+function copyTargetChunk(data: KernelData, wasm: WasmKernel, row: Row, start: number, end: number): void {
+  if (data.labels === null) wasm.floats.set((data.dense as Float32Array).subarray(row.base + start, row.base + end), WASM_LAYOUT.target / 4);
+  else wasm.integers.set(data.labels.subarray(row.labelBase + start, row.labelBase + end), WASM_LAYOUT.target / 4);
+}
+
 /** Whether the WebAssembly kernel can run this call: float32 input and dense target, contiguous rows. */
 function wasmApplies(data: KernelData, choice: KernelChoice, float32Exponential = true): WasmKernel | null {
   if (choice !== 'auto' || data.activation === 'softmax') return null;
   // The SIMD sigmoid evaluates e^{-|x|} in float32 (about 1.2e-7 relative): not for callers who asked
   // for a float64 gradient of float32 input.
   if (data.activation === 'sigmoid' && !float32Exponential) return null;
-  if (!(data.input instanceof Float32Array) || !(data.dense instanceof Float32Array) || data.geometry.voxelStride !== 1) return null;
+  // Dense targets must be float32; label maps of any integer type are copied into an int32 chunk.
+  if (!(data.input instanceof Float32Array) || (data.labels === null && !(data.dense instanceof Float32Array)) || data.geometry.voxelStride !== 1) return null;
   return wasmKernel();
 }
 
@@ -374,7 +387,11 @@ function wasmApplies(data: KernelData, choice: KernelChoice, float32Exponential 
  * WebAssembly SIMD kernel (same bits). Returns false when a value failed a check.
  */
 export function directStatistics(data: KernelData, statistics: PairStatistics, choice: KernelChoice = 'auto', float32Exponential = true): boolean {
-  if (data.activation === 'softmax') return directSoftmaxStatistics(data, statistics);
+  if (data.activation === 'softmax') {
+    // The SIMD softmax evaluates its exponentials in float32 (about 1.2e-7 relative per element).
+    const plan = choice === 'auto' && float32Exponential ? softmaxPlan(data, wasmKernel()) : null;
+    return plan === null ? directSoftmaxStatistics(data, statistics) : softmaxStatisticsInWasm(data, plan, statistics);
+  }
   const { batch, channels, voxels, channelStride, sampleStride } = data.geometry;
   const wasm = wasmApplies(data, choice, float32Exponential);
   const lanes = new Float64Array(LANE_SLOTS);
@@ -390,7 +407,7 @@ export function directStatistics(data: KernelData, statistics: PairStatistics, c
         const chunkEnd = Math.min(voxels, chunkStart + chunk);
         if (wasm !== null) {
           wasm.floats.set((data.input as Float32Array).subarray(row.base + chunkStart, row.base + chunkEnd), WASM_LAYOUT.input / 4);
-          wasm.floats.set((data.dense as Float32Array).subarray(row.base + chunkStart, row.base + chunkEnd), WASM_LAYOUT.target / 4);
+          copyTargetChunk(data, wasm, row, chunkStart, chunkEnd);
         }
         for (let start = chunkStart; start < chunkEnd; start += RUN) {
           const end = start + RUN < chunkEnd ? start + RUN : chunkEnd;
@@ -399,11 +416,18 @@ export function directStatistics(data: KernelData, statistics: PairStatistics, c
           } else {
             const quads = (end - start) >> 2;
             const offset = 4 * (start - chunkStart);
-            const forward = data.activation === 'sigmoid' ? wasm.forwardSigmoid : wasm.forwardProbability;
             // The tail (fewer than four elements) into the tail slots; the kernel's lanes fill the rest.
             const tailStart = start + 4 * quads;
             if (!tailRun(data, row, tailStart, end, row.base + tailStart * data.geometry.voxelStride, lanes)) valid = false;
-            if (forward(WASM_LAYOUT.input + offset, WASM_LAYOUT.target + offset, quads) !== 0) valid = false;
+            const sigmoid = data.activation === 'sigmoid';
+            let bad: number;
+            if (data.labels === null) {
+              bad = (sigmoid ? wasm.forwardSigmoid : wasm.forwardProbability)(WASM_LAYOUT.input + offset, WASM_LAYOUT.target + offset, quads);
+            } else {
+              const [labelChannel, upper] = labelParameters(channel, channels);
+              bad = (sigmoid ? wasm.forwardSigmoidLabels : wasm.forwardProbabilityLabels)(WASM_LAYOUT.input + offset, WASM_LAYOUT.target + offset, quads, labelChannel, upper);
+            }
+            if (bad !== 0) valid = false;
             // The layout in memory is [I0..I3, P0..P3, T0..T3], the same as runInJavaScript's.
             lanes.set(wasm.doubles.subarray(WASM_LAYOUT.result / 8, WASM_LAYOUT.result / 8 + TAIL));
           }
@@ -438,7 +462,9 @@ function gradientElement(sigmoid: boolean, x: number, t: number, constant: numbe
  */
 export function directGradient(data: KernelData, coefficients: ElementwiseCoefficients, output: FloatArray, choice: KernelChoice = 'auto'): void {
   if (data.activation === 'softmax') {
-    directSoftmaxGradient(data, coefficients, output);
+    const plan = choice === 'auto' && output instanceof Float32Array ? softmaxPlan(data, wasmKernel()) : null;
+    if (plan === null) directSoftmaxGradient(data, coefficients, output);
+    else softmaxGradientInWasm(data, plan, coefficients, output);
     return;
   }
   const { batch, channels, voxels, channelStride, voxelStride, sampleStride } = data.geometry;
@@ -456,17 +482,23 @@ export function directGradient(data: KernelData, coefficients: ElementwiseCoeffi
       const slope = coefficients.target[pair] as number;
       const base = sample * sampleStride + channel * channelStride;
       if (wasm !== null) {
-        const backward = sigmoid ? wasm.backwardSigmoid : wasm.backwardProbability;
+        const row: Row = { base, labelBase: sample * voxels, channel };
+        const [labelChannel, upper] = labelParameters(channel, channels);
         for (let start = 0; start < voxels; start += WASM_LAYOUT.chunkElements) {
           const end = Math.min(voxels, start + WASM_LAYOUT.chunkElements);
           // Probabilities: the gradient depends on the target only, so the input is not copied in.
           if (sigmoid) wasm.floats.set((input as Float32Array).subarray(base + start, base + end), WASM_LAYOUT.input / 4);
-          wasm.floats.set((dense as Float32Array).subarray(base + start, base + end), WASM_LAYOUT.target / 4);
+          copyTargetChunk(data, wasm, row, start, end);
           const quads = (end - start) >> 2;
-          backward(WASM_LAYOUT.input, WASM_LAYOUT.target, WASM_LAYOUT.gradient, quads, constant, slope);
+          if (labels === null) {
+            (sigmoid ? wasm.backwardSigmoid : wasm.backwardProbability)(WASM_LAYOUT.input, WASM_LAYOUT.target, WASM_LAYOUT.gradient, quads, constant, slope);
+          } else {
+            (sigmoid ? wasm.backwardSigmoidLabels : wasm.backwardProbabilityLabels)(WASM_LAYOUT.input, WASM_LAYOUT.target, WASM_LAYOUT.gradient, quads, constant, slope, labelChannel, upper);
+          }
           output.set(wasm.floats.subarray(WASM_LAYOUT.gradient / 4, WASM_LAYOUT.gradient / 4 + 4 * quads), base + start);
-          for (let index = base + start + 4 * quads; index < base + end; index++) {
-            output[index] = gradientElement(sigmoid, input[index] as number, (dense as Float32Array)[index] as number, constant, slope);
+          for (let voxel = start + 4 * quads; voxel < end; voxel++) {
+            const t = targetOf(data, base + voxel, row.labelBase + voxel, channel, channels);
+            output[base + voxel] = gradientElement(sigmoid, input[base + voxel] as number, t, constant, slope);
           }
         }
         continue;

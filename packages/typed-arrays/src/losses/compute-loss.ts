@@ -6,9 +6,12 @@ import {
   elementwiseCoefficients,
   formatShape,
   prepareLoss,
+  type DiceTermResult,
+  type ElementwiseCoefficients,
   type LossName,
   type LossOptions,
   type PairStatistics,
+  type PreparedLoss,
   type Tensor64,
   type TensorLike,
 } from '@dicekit/core';
@@ -67,6 +70,90 @@ function gradientBuffer(request: TypedArraySettings['gradient'], input: TensorLi
 }
 
 /**
+ * The forward half of a loss call, for adapters that apply their own upstream derivative (tfjs'
+ * `customGrad`, reduction `'none'` with per-entry weights): the value, the statistics, core's Dice term,
+ * and `gradient` to write `d (Σ upstream · loss) / d input` later from coefficients the caller scales.
+ */
+export interface TypedArrayLossPass {
+  /** Core's preparation of the call (resolved options, geometry, classes, statistics kind). */
+  readonly prepared: PreparedLoss;
+  /** Shape `[]` for `'mean'` / `'sum'`, the matrix for `'none'`. */
+  readonly loss: Tensor64;
+  readonly statistics: PairStatistics;
+  /** Core's Dice term of the statistics (value and derivatives per pair). */
+  readonly diceTerm: DiceTermResult;
+  /**
+   * Writes the gradient into `output` (the input's length): the Dice term's part from `coefficients`
+   * (default: `elementwiseCoefficients(kind, diceTerm)`, i.e. upstream 1), plus the compound term's
+   * part times `compoundScale` (default 1). The inputs must not have changed since the pass.
+   */
+  gradient(output: FloatArray, coefficients?: ElementwiseCoefficients, compoundScale?: number): void;
+}
+
+/**
+ * Runs the statistics pass of `loss` (activation, data checks and the compound term fused in) and
+ * returns the value with a `gradient` writer: `computeLoss` is this pass followed by one gradient
+ * call. Same arguments and errors as {@link computeLoss}; `settings.gradient` is ignored here (pass the
+ * buffer to `gradient`), except that a Float64Array request keeps the statistics in float64 precision.
+ *
+ * @throws DiceKitError with the codes of SPEC.md section 7.
+ */
+export function lossPass(
+  loss: LossName,
+  input: TensorLike,
+  target: TensorLike,
+  options?: LossOptions,
+  settings: TypedArraySettings = {},
+): TypedArrayLossPass {
+  const prepared = prepareLoss(loss, input, target, options, { checkData: false });
+  const { options: resolved, geometry, classes, mask, kind } = prepared;
+  const data = kernelDataOf(resolved, geometry, input, target, mask);
+  const choice = settings.kernel ?? 'auto';
+  const compoundKind = compoundKindOf(resolved.loss);
+  const compound = compoundKind === null ? null : compoundSettingsOf(compoundKind, resolved, geometry.channels);
+  const direct = directPathApplies(data, kind, compound !== null);
+  const scratch = direct ? null : new BlockScratch(geometry.channels);
+  let statistics: PairStatistics;
+  let compoundSums: Float64Array | null = null;
+  if (direct) {
+    statistics = createStatistics(geometry.batch, geometry.channels, kind);
+    // A Float64Array gradient buffer asks for float64 precision: the statistics then skip the float32
+    // exponential of the SIMD sigmoid (its ~1e-8 relative effect on the sums would reach the gradient).
+    if (!directStatistics(data, statistics, choice, !(settings.gradient instanceof Float64Array))) data.raiseDataError();
+  } else {
+    ({ statistics, compoundSums } = statisticsPass(data, kind, compound, scratch ?? undefined));
+  }
+  const diceTerm = diceTermFromStatistics(resolved, classes, statistics, compound === null ? 1 : resolved.lambdaDice);
+
+  let value = diceTerm.value;
+  let compoundFactor = 0;
+  if (compound !== null && compoundSums !== null) {
+    const lambda = compoundKind === 'crossEntropy' ? resolved.lambdaCE : resolved.lambdaFocal;
+    const totalWeight = compoundSums[1] as number;
+    let extra = 0;
+    if (totalWeight !== 0) {
+      const normaliser = resolved.reduction === 'mean' ? totalWeight : 1;
+      extra = (lambda * (compoundSums[0] as number)) / normaliser;
+      compoundFactor = lambda / normaliser;
+    }
+    value = { shape: [], data: Float64Array.of((diceTerm.value.data[0] as number) + extra) };
+  }
+  const gradient = (output: FloatArray, coefficients = elementwiseCoefficients(kind, diceTerm), compoundScale = 1): void => {
+    if (output.length !== input.data.length) {
+      throw new DiceKitError('E_SHAPE', `the gradient buffer holds ${output.length} elements; input ${formatShape(input.shape)} needs ${input.data.length}`);
+    }
+    if (direct) {
+      directGradient(data, coefficients, output, choice);
+      return;
+    }
+    const compoundGradient: CompoundGradient | null =
+      compound === null || compoundFactor === 0 ? null : { settings: compound, factor: compoundFactor * compoundScale };
+    gradientPass(data, kind, coefficients, compoundGradient, output, scratch ?? undefined);
+  };
+  return { prepared, loss: value, statistics, diceTerm, gradient };
+}
+
+/**
  * Any loss of SPEC.md section 4 over typed arrays, in two fused passes: one over the data for the
  * statistics (activation, data checks and the compound term fused in), one for the gradient. The
  * O(N·C) middle (per-pair formulas, reduction, derivatives) is core's `diceTermFromStatistics`.
@@ -85,43 +172,8 @@ export function computeLoss(
   options?: LossOptions,
   settings: TypedArraySettings = {},
 ): TypedArrayLossResult {
-  const prepared = prepareLoss(loss, input, target, options, { checkData: false });
-  const { options: resolved, geometry, classes, mask, kind } = prepared;
-  const output = gradientBuffer(settings.gradient, input, target, mask);
-  const data = kernelDataOf(resolved, geometry, input, target, mask);
-  const compoundKind = compoundKindOf(resolved.loss);
-  const compound = compoundKind === null ? null : compoundSettingsOf(compoundKind, resolved, geometry.channels);
-  const direct = directPathApplies(data, kind, compound !== null);
-  const scratch = direct ? null : new BlockScratch(geometry.channels);
-  let statistics: PairStatistics;
-  let compoundSums: Float64Array | null = null;
-  if (direct) {
-    statistics = createStatistics(geometry.batch, geometry.channels, kind);
-    // A Float64Array gradient buffer asks for float64 precision: the statistics then skip the float32
-    // exponential of the SIMD sigmoid (its ~1e-8 relative effect on the sums would reach the gradient).
-    if (!directStatistics(data, statistics, settings.kernel ?? 'auto', !(output instanceof Float64Array))) data.raiseDataError();
-  } else {
-    ({ statistics, compoundSums } = statisticsPass(data, kind, compound, scratch ?? undefined));
-  }
-  const diceTerm = diceTermFromStatistics(resolved, classes, statistics, compound === null ? 1 : resolved.lambdaDice);
-
-  let value = diceTerm.value;
-  let compoundGradient: CompoundGradient | null = null;
-  if (compound !== null && compoundSums !== null) {
-    const lambda = compoundKind === 'crossEntropy' ? resolved.lambdaCE : resolved.lambdaFocal;
-    const totalWeight = compoundSums[1] as number;
-    let extra = 0;
-    if (totalWeight !== 0) {
-      const normaliser = resolved.reduction === 'mean' ? totalWeight : 1;
-      extra = (lambda * (compoundSums[0] as number)) / normaliser;
-      compoundGradient = { settings: compound, factor: lambda / normaliser };
-    }
-    value = { shape: [], data: Float64Array.of((diceTerm.value.data[0] as number) + extra) };
-  }
-  if (output !== null) {
-    const coefficients = elementwiseCoefficients(kind, diceTerm);
-    if (direct) directGradient(data, coefficients, output, settings.kernel ?? 'auto');
-    else gradientPass(data, kind, coefficients, compoundGradient, output, scratch ?? undefined);
-  }
-  return { loss: value, gradient: output === null ? null : { shape: [...input.shape], data: output }, statistics };
+  const pass = lossPass(loss, input, target, options, settings);
+  const output = gradientBuffer(settings.gradient, input, target, pass.prepared.mask);
+  if (output !== null) pass.gradient(output);
+  return { loss: pass.loss, gradient: output === null ? null : { shape: [...input.shape], data: output }, statistics: pass.statistics };
 }

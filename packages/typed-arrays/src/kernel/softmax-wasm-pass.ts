@@ -1,0 +1,191 @@
+import type { ElementwiseCoefficients, PairStatistics } from '@dicekit/core';
+import { fastExp } from '../math/fast-exp.js';
+import { WASM_LAYOUT } from '../wasm/kernel-source.js';
+import { SOFTMAX_LAYOUT } from '../wasm/softmax-source.js';
+import type { SoftmaxVariant, WasmKernel } from '../wasm/wasm-kernel.js';
+import type { FloatArray, KernelData } from './kernel-data.js';
+
+/** How one softmax call maps onto the WebAssembly kernels: its variant and chunk size in voxels. */
+export interface SoftmaxPlan {
+  readonly wasm: WasmKernel;
+  readonly variant: SoftmaxVariant;
+  readonly planar: boolean;
+  /** Voxels per chunk (a multiple of 4): all channels of a chunk fit the input region. */
+  readonly chunkVoxels: number;
+}
+
+/**
+ * The plan when the SIMD softmax kernels can run `data`: float32 input, a float32 dense target or a
+ * label map, 2 to 256 channels, channels-first or channels-last rows (no mask or ignored label: the
+ * direct path already excludes them). Null otherwise (the JavaScript kernels run).
+ */
+export function softmaxPlan(data: KernelData, wasm: WasmKernel | null): SoftmaxPlan | null {
+  if (wasm === null || !(data.input instanceof Float32Array)) return null;
+  if (data.labels === null && !(data.dense instanceof Float32Array)) return null;
+  const { channels, voxelStride, channelStride } = data.geometry;
+  if (channels < 2 || channels > SOFTMAX_LAYOUT.maxChannels) return null;
+  const planar = voxelStride === 1;
+  if (!planar && channelStride !== 1) return null;
+  const chunkVoxels = 4 * Math.floor(WASM_LAYOUT.chunkElements / channels / 4);
+  return { wasm, variant: `${planar ? 'planar' : 'interleaved'}_${data.labels === null ? 'dense' : 'labels'}`, planar, chunkVoxels };
+}
+
+/** Copies the input (and a dense target) of voxels `[start, start + count)` of one sample into the kernel's chunks. */
+function copyChunk(data: KernelData, plan: SoftmaxPlan, sample: number, start: number, count: number): void {
+  const { channels, voxels, sampleStride, channelStride } = data.geometry;
+  const { floats, integers } = plan.wasm;
+  const input = data.input as Float32Array;
+  const dense = data.dense as Float32Array | null;
+  const sampleBase = sample * sampleStride;
+  if (plan.planar) {
+    for (let channel = 0; channel < channels; channel++) {
+      const from = sampleBase + channel * channelStride + start;
+      const into = channel * plan.chunkVoxels;
+      floats.set(input.subarray(from, from + count), WASM_LAYOUT.input / 4 + into);
+      if (dense !== null) floats.set(dense.subarray(from, from + count), WASM_LAYOUT.target / 4 + into);
+    }
+  } else {
+    const from = sampleBase + start * channels;
+    floats.set(input.subarray(from, from + count * channels), WASM_LAYOUT.input / 4);
+    if (dense !== null) floats.set(dense.subarray(from, from + count * channels), WASM_LAYOUT.target / 4);
+  }
+  if (data.labels !== null) {
+    const from = sample * voxels + start;
+    integers.set(data.labels.subarray(from, from + count), SOFTMAX_LAYOUT.labels / 4);
+  }
+}
+
+/** The target argument of the kernels: the dense chunk or the label chunk. */
+function targetPointer(data: KernelData): number {
+  return data.labels === null ? WASM_LAYOUT.target : SOFTMAX_LAYOUT.labels;
+}
+
+/**
+ * One voxel (a chunk's last 0-3) in JavaScript: its probabilities into `p` (float64 `fastExp`), or
+ * false when a logit is not finite or its target fails the checks; `t` receives the targets.
+ */
+function voxelInJavaScript(data: KernelData, sample: number, voxel: number, p: Float64Array, t: Float64Array): boolean {
+  const { channels, voxels, sampleStride, channelStride, voxelStride } = data.geometry;
+  const base = sample * sampleStride + voxel * voxelStride;
+  let maximum = -Infinity;
+  let valid = true;
+  for (let channel = 0; channel < channels; channel++) {
+    const x = data.input[base + channel * channelStride] as number;
+    if (x - x !== 0) valid = false;
+    if (x > maximum) maximum = x;
+  }
+  if (!valid) return false;
+  let total = 0;
+  for (let channel = 0; channel < channels; channel++) {
+    const e = fastExp((data.input[base + channel * channelStride] as number) - maximum);
+    p[channel] = e;
+    total += e;
+  }
+  const label = data.labels === null ? -1 : (data.labels[sample * voxels + voxel] as number);
+  if (data.labels !== null && !((label >>> 0) < channels)) return false;
+  for (let channel = 0; channel < channels; channel++) {
+    p[channel] = (p[channel] as number) / total;
+    const value = data.labels === null ? ((data.dense as Float32Array)[base + channel * channelStride] as number) : label === channel ? 1 : 0;
+    if (!(value >= 0 && value <= 1)) valid = false;
+    t[channel] = value;
+  }
+  return valid;
+}
+
+/**
+ * Softmax statistics of every `(n, c)` through the SIMD kernels, chunk by chunk; per sample the
+ * kernels' float64 lane sums are combined as `(low0 + low1) + (high0 + high1)` plus the JavaScript tail.
+ * Returns false when a value failed the data checks.
+ */
+export function softmaxStatisticsInWasm(data: KernelData, plan: SoftmaxPlan, statistics: PairStatistics): boolean {
+  const { batch, channels, voxels } = data.geometry;
+  const { wasm, chunkVoxels } = plan;
+  const forward = wasm.softmaxForward[plan.variant];
+  const sums = wasm.doubles;
+  const sumsBase = SOFTMAX_LAYOUT.sums / 8;
+  const p = new Float64Array(channels);
+  const t = new Float64Array(channels);
+  const tail = new Float64Array(3 * channels);
+  let valid = true;
+  for (let sample = 0; sample < batch; sample++) {
+    sums.fill(0, sumsBase, sumsBase + 12 * channels);
+    tail.fill(0);
+    for (let start = 0; start < voxels; start += chunkVoxels) {
+      const count = Math.min(chunkVoxels, voxels - start);
+      copyChunk(data, plan, sample, start, count);
+      const quads = count >> 2;
+      if (forward(WASM_LAYOUT.input, targetPointer(data), quads, channels, 4 * chunkVoxels) !== 0) valid = false;
+      for (let voxel = start + 4 * quads; voxel < start + count; voxel++) {
+        if (!voxelInJavaScript(data, sample, voxel, p, t)) {
+          valid = false;
+          continue;
+        }
+        for (let channel = 0; channel < channels; channel++) {
+          tail[3 * channel] = (tail[3 * channel] as number) + (p[channel] as number) * (t[channel] as number);
+          tail[3 * channel + 1] = (tail[3 * channel + 1] as number) + (p[channel] as number);
+          tail[3 * channel + 2] = (tail[3 * channel + 2] as number) + (t[channel] as number);
+        }
+      }
+    }
+    for (let channel = 0; channel < channels; channel++) {
+      const at = sumsBase + 12 * channel;
+      const lanes = (which: number) =>
+        (sums[at + 4 * which] as number) + (sums[at + 4 * which + 1] as number) + ((sums[at + 4 * which + 2] as number) + (sums[at + 4 * which + 3] as number));
+      const pair = sample * channels + channel;
+      statistics.intersection[pair] = lanes(0) + (tail[3 * channel] as number);
+      statistics.prediction[pair] = lanes(1) + (tail[3 * channel + 1] as number);
+      statistics.target[pair] = lanes(2) + (tail[3 * channel + 2] as number);
+    }
+  }
+  return valid;
+}
+
+/**
+ * The softmax gradient `dx_c = p_c (g_c - Σ_j g_j p_j)`, `g_c = constant_c + target_c·t_c`, through the
+ * SIMD kernels into a float32 `output` (the chunk's last 0-3 voxels in JavaScript). The data were
+ * checked by the statistics pass.
+ */
+export function softmaxGradientInWasm(data: KernelData, plan: SoftmaxPlan, coefficients: ElementwiseCoefficients, output: FloatArray): void {
+  const { batch, channels, voxels, sampleStride, channelStride, voxelStride } = data.geometry;
+  const { wasm, chunkVoxels } = plan;
+  const backward = wasm.softmaxBackward[plan.variant];
+  const { doubles, floats } = wasm;
+  const coefficientBase = SOFTMAX_LAYOUT.coefficients / 8;
+  const p = new Float64Array(channels);
+  const t = new Float64Array(channels);
+  for (let sample = 0; sample < batch; sample++) {
+    for (let channel = 0; channel < channels; channel++) {
+      doubles[coefficientBase + 2 * channel] = coefficients.constant[sample * channels + channel] as number;
+      doubles[coefficientBase + 2 * channel + 1] = coefficients.target[sample * channels + channel] as number;
+    }
+    const sampleBase = sample * sampleStride;
+    for (let start = 0; start < voxels; start += chunkVoxels) {
+      const count = Math.min(chunkVoxels, voxels - start);
+      copyChunk(data, plan, sample, start, count);
+      const quads = count >> 2;
+      backward(WASM_LAYOUT.input, targetPointer(data), WASM_LAYOUT.gradient, quads, channels, 4 * chunkVoxels);
+      const gradientBase = WASM_LAYOUT.gradient / 4;
+      if (plan.planar) {
+        for (let channel = 0; channel < channels; channel++) {
+          const from = gradientBase + channel * chunkVoxels;
+          output.set(floats.subarray(from, from + 4 * quads), sampleBase + channel * channelStride + start);
+        }
+      } else {
+        output.set(floats.subarray(gradientBase, gradientBase + 4 * quads * channels), sampleBase + start * channels);
+      }
+      for (let voxel = start + 4 * quads; voxel < start + count; voxel++) {
+        voxelInJavaScript(data, sample, voxel, p, t);
+        let dot = 0;
+        for (let channel = 0; channel < channels; channel++) {
+          const pair = sample * channels + channel;
+          dot += ((coefficients.constant[pair] as number) + (coefficients.target[pair] as number) * (t[channel] as number)) * (p[channel] as number);
+        }
+        for (let channel = 0; channel < channels; channel++) {
+          const pair = sample * channels + channel;
+          const g = (coefficients.constant[pair] as number) + (coefficients.target[pair] as number) * (t[channel] as number);
+          output[sampleBase + voxel * voxelStride + channel * channelStride] = (p[channel] as number) * (g - dot);
+        }
+      }
+    }
+  }
+}
