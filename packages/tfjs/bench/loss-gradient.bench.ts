@@ -5,6 +5,7 @@
  *
  *   pnpm bench                       (both backends, both shapes)
  *   BENCH_BACKENDS=wasm BENCH_SHAPES=B pnpm bench
+ *   BENCH_REPETITIONS=11 ...          (timed runs per row; default 15 for A, 5 for B)
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -57,11 +58,13 @@ function format(times: number[]): string {
 
 const backends = (process.env.BENCH_BACKENDS ?? 'cpu,wasm').split(',');
 const shapeNames = (process.env.BENCH_SHAPES ?? 'A,B').split(',');
+const repetitionsOverride = Number(process.env.BENCH_REPETITIONS ?? 0);
 
 for (const backend of backends) {
   await tf.setBackend(backend);
   await tf.ready();
-  for (const shape of SHAPES.filter((candidate) => shapeNames.includes(candidate.name))) {
+  for (const listed of SHAPES.filter((candidate) => shapeNames.includes(candidate.name))) {
+    const shape = repetitionsOverride > 0 ? { ...listed, repetitions: repetitionsOverride } : listed;
     const binary = shape.channels === 1;
     const activation = binary ? 'sigmoid' : 'softmax';
     const inputShape = [shape.batch, ...shape.spatial, shape.channels];

@@ -56,8 +56,8 @@ function targetTensor(tensor: TensorLike, labels: boolean): tf.Tensor {
  * Data checks: the request's host arrays are validated by core (`prepareLoss`/`prepareMetric`,
  * exact messages with positions) before the tf path runs; the tf path then runs with its own
  * device-side checks off, since they would only repeat the host's. Precision 'float32'.
- * `settings.kernel` forces a loss code path (default 'auto': the host kernel on cpu and wasm for the
- * Dice-term losses, tf ops otherwise); metrics always run on tf ops. `settings.asynchronous` (default:
+ * `settings.kernel` forces a loss code path (default 'auto': the host path, @dicekit/typed-arrays'
+ * kernels, on cpu and wasm for every loss, tf ops otherwise); metrics always run on tf ops. `settings.asynchronous` (default:
  * webgpu only) runs `lossValueAndGradient` and the async metric statistics instead of the sync path.
  */
 export async function createConformanceBackend(name: TensorBackendName | string, settings: { kernel?: KernelChoice; asynchronous?: boolean } = {}): Promise<DiceKitBackend> {
@@ -81,7 +81,7 @@ export async function createConformanceBackend(name: TensorBackendName | string,
       metrics: METRIC_NAMES,
       gradient: true,
       notes: [
-        `tf backend '${tf.getBackend()}', loss kernel '${kernel}' (auto: fused host pass on cpu/wasm for Dice-term losses, chunked tf reductions otherwise)`,
+        `tf backend '${tf.getBackend()}', loss kernel '${kernel}' (auto: @dicekit/typed-arrays' fused host passes on cpu/wasm, chunked tf reductions otherwise)`,
         'gradient: tf.customGrad from core statistics derivatives (one elementwise pass); data checks by core on the host arrays',
       ],
     },

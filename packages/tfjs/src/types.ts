@@ -16,18 +16,21 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 /**
  * Settings of the tfjs adapter itself, on top of the SPEC.md options.
  * - `mask`: per-voxel weights as a `tf.Tensor` (`[N, ...spatial]` or with a size-1 channel axis).
- * - `checkData` (default true): run the data checks of SPEC.md section 7 (E_NONFINITE, E_VALUE,
- *   E_LABEL) as a few tf reductions read back together with the statistics. Turn off only for data
- *   you have already validated.
+ * - `checkData` (default true): on the tf-op path, run the data checks of SPEC.md section 7
+ *   (E_NONFINITE, E_VALUE, E_LABEL) as a few tf reductions read back together with the statistics.
+ *   The host path fuses them into its statistics pass, where they always run (they cost next to
+ *   nothing); there `false` only skips the device-side finiteness check of the logits that wasm's
+ *   `tf.softmax` shortcut needs. Turn off only for data you have already validated.
  */
 export interface TensorSettings {
   readonly mask?: Tensor;
   readonly checkData?: boolean;
   /**
    * Which code path computes a loss (default `'auto'`): `'host'` reads the data where the cpu and
-   * wasm backends keep them (CPU memory) and runs one fused float64 pass forward and one backward;
-   * `'tf-ops'` composes tf ops (any backend). `'auto'` picks `'host'` on cpu and wasm for the
-   * Dice-term losses, `'tf-ops'` otherwise (webgl, webgpu, compound losses). Metrics use tf ops.
+   * wasm backends keep them (CPU memory) and runs @dicekit/typed-arrays' fused float64 passes, one
+   * forward and one backward; `'tf-ops'` composes tf ops (any backend). `'auto'` picks `'host'` on
+   * cpu and wasm (every loss, compound ones included), `'tf-ops'` otherwise (webgl, webgpu). Metrics
+   * use tf ops.
    */
   readonly kernel?: KernelChoice;
 }

@@ -20,6 +20,20 @@ export interface WorkingTensors {
   readonly mask: tf.Tensor | null;
 }
 
+/**
+ * `tensor` as float32 in a float32 device buffer. On webgpu, `tf.cast` from int32/bool to float32
+ * only relabels the int32 buffer, and tfjs-backend-webgpu 4.22's rank >= 3 transpose (also run by
+ * every reduction over a non-last axis) reads that buffer without converting it: its shader fails to
+ * compile (Chromium >= 141: "expected 'f32', got 'i32'"), tfjs raises nothing and the result is
+ * garbage or zeros (tensorflow/tfjs#8638). One elementwise op there writes a real float32 buffer;
+ * other backends convert in the cast itself.
+ */
+export function materialisedFloat(tensor: tf.Tensor): tf.Tensor {
+  if (tensor.dtype === 'float32') return tensor;
+  const cast = tf.cast(tensor, 'float32');
+  return tf.getBackend() === 'webgpu' ? tf.add(cast, tf.scalar(0, 'float32')) : cast;
+}
+
 function checkDtype(name: string, tensor: tf.Tensor, allowed: readonly tf.DataType[]): void {
   if (!allowed.includes(tensor.dtype)) {
     throw new DiceKitError('E_DTYPE', `${name} has dtype '${tensor.dtype}'; expected ${allowed.map((dtype) => `'${dtype}'`).join(' or ')}`);
@@ -43,14 +57,14 @@ export function workingTensors(
   const { batch, channels, voxels } = geometry;
   const workingShape: [number, number, number] = channelsFirst ? [batch, channels, voxels] : [batch, voxels, channels];
   const voxelShape: [number, number, number] = channelsFirst ? [batch, 1, voxels] : [batch, voxels, 1];
-  const workingInput = tf.reshape(input.dtype === 'float32' ? input : tf.cast(input, 'float32'), workingShape);
+  const workingInput = tf.reshape(materialisedFloat(input), workingShape);
 
   let workingMask: tf.Tensor | null = null;
   let weight: tf.Tensor | null = null;
   if (mask !== null) {
     checkDtype('mask', mask, ['float32', 'int32', 'bool']);
     workingMask = tf.reshape(mask, [batch, voxels]);
-    weight = tf.reshape(mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32'), voxelShape);
+    weight = tf.reshape(materialisedFloat(mask), voxelShape);
   }
 
   let labels: tf.Tensor | null = null;
@@ -60,13 +74,13 @@ export function workingTensors(
     labels = tf.reshape(target, [batch, voxels]);
     const labels3 = tf.reshape(labels, voxelShape);
     if (channels === 1) {
-      workingTarget = tf.cast(labels3, 'float32');
+      workingTarget = materialisedFloat(labels3);
     } else {
       const channelIndices = tf.reshape(tf.range(0, channels, 1, labels.dtype === 'int32' ? 'int32' : 'float32'), channelsFirst ? [1, channels, 1] : [1, 1, channels]);
-      workingTarget = tf.cast(tf.equal(labels3, channelIndices), 'float32');
+      workingTarget = materialisedFloat(tf.equal(labels3, channelIndices));
     }
     if (options.ignoreIndex !== null) {
-      const kept = tf.cast(tf.notEqual(labels3, tf.scalar(options.ignoreIndex, labels.dtype)), 'float32');
+      const kept = materialisedFloat(tf.notEqual(labels3, tf.scalar(options.ignoreIndex, labels.dtype)));
       // An ignored voxel of a binary (C == 1) map holds the ignore value itself: zero it so that no
       // ignore value ever enters a product, even with weight 0.
       if (channels === 1) workingTarget = tf.mul(workingTarget, kept);
@@ -74,7 +88,7 @@ export function workingTensors(
     }
   } else {
     checkDtype('dense target', target, ['float32', 'int32', 'bool']);
-    workingTarget = tf.reshape(target.dtype === 'float32' ? target : tf.cast(target, 'float32'), workingShape);
+    workingTarget = tf.reshape(materialisedFloat(target), workingShape);
   }
   return { channelsFirst, input: workingInput, target: workingTarget, weight, labels, mask: workingMask };
 }

@@ -11,52 +11,21 @@ import {
   type PreparedLoss,
 } from '@dicekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { hostForward, hostGradient, type HostProblem } from '../host-kernel/host-dice-kernel.js';
 import { queueDataChecks } from '../internal/data-checks.js';
 import { HostReader } from '../internal/host-reader.js';
+import { scaledByUpstream } from '../internal/scaled-by-upstream.js';
 import { shapeStandIn } from '../internal/shape-stand-in.js';
 import { queueStatistics, readStatistics } from '../internal/tensor-statistics.js';
 import { activate, workingTensors } from '../internal/working-tensors.js';
 import type { KernelChoice, LossConfig, LossFunction, TensorLossOptions } from '../types.js';
 import { compoundGradient, queueCompoundTerm, readCompoundTerm } from './compound-tensor-term.js';
+import { hostLossCall } from './host-loss-call.js';
 
 /** What the forward pass leaves on the host for the backward pass (O(N·C) numbers). */
 interface HostForward {
   readonly term: DiceTermResult;
   /** `lambda / normaliser` of the compound term, 0 when there is none or its weight sum is 0. */
   readonly compoundFactor: number;
-}
-
-/**
- * Index of the entry of the `'none'` matrix that pair `(n, c)` feeds: its row and column
- * (`[N, C']`), its column (`[C']`, batchDice), its sample (`[N]`, generalizedDice) or 0.
- */
-function entryIndex(prepared: PreparedLoss, sample: number, channel: number): number {
-  const { options, classes } = prepared;
-  const column = classes.indexOf(channel);
-  if (options.loss === 'generalizedDice') return options.batchDice ? 0 : sample;
-  if (column < 0) return -1;
-  return options.batchDice ? column : sample * classes.length + column;
-}
-
-/** The derivatives of `Σ dy · entries` for `reduction: 'none'`, scaled pair by pair on the host. */
-function scaledByUpstream(prepared: PreparedLoss, term: DiceTermResult, upstream: Float32Array): DiceTermResult {
-  const { batch, channels } = prepared.geometry;
-  const dIntersection = new Float64Array(term.dIntersection.length);
-  const dPrediction = new Float64Array(term.dPrediction.length);
-  const dTarget = new Float64Array(term.dTarget.length);
-  for (let sample = 0; sample < batch; sample++) {
-    for (let channel = 0; channel < channels; channel++) {
-      const entry = entryIndex(prepared, sample, channel);
-      if (entry < 0) continue;
-      const pair = sample * channels + channel;
-      const factor = upstream[entry] as number;
-      dIntersection[pair] = factor * (term.dIntersection[pair] as number);
-      dPrediction[pair] = factor * (term.dPrediction[pair] as number);
-      dTarget[pair] = factor * (term.dTarget[pair] as number);
-    }
-  }
-  return { ...term, dIntersection, dPrediction, dTarget };
 }
 
 function pairTensor(values: Float64Array, batch: number, channels: number, channelsFirst: boolean): tf.Tensor {
@@ -101,8 +70,13 @@ function diceGradient(
   return tf.add(gradient, tf.zerosLike(input));
 }
 
-/** tfjs backends whose tensors live in CPU memory: the fused host kernel reads them without a GPU sync. */
+/** tfjs backends whose tensors live in CPU memory: the host path reads them without a GPU sync. */
 export const HOST_BACKENDS = new Set(['cpu', 'wasm']);
+
+/** Whether a call runs the host path: `kernel: 'host'`, or `'auto'` on a backend of {@link HOST_BACKENDS}. Internal to the package. */
+export function usesHostPath(kernel: KernelChoice): boolean {
+  return kernel === 'host' || (kernel === 'auto' && HOST_BACKENDS.has(tf.getBackend()));
+}
 
 /**
  * The tf-op path (every backend; the only one on webgl/webgpu): the statistics with tf ops
@@ -241,60 +215,6 @@ export function tensorGradient(prepared: PreparedLoss, forward: HostForward, ups
   return gradient;
 }
 
-/**
- * The host-kernel path (cpu and wasm backends, Dice-term losses): the data are read where they
- * already are (CPU memory), the statistics and data checks run as one fused float64 pass, and the
- * gradient as one fused pass uploaded as a tensor. Same customGrad contract as the tf-op path.
- */
-function hostLossCall(prepared: PreparedLoss, mask: tf.Tensor | null, checkData: boolean, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  const { options, geometry, classes, kind } = prepared;
-  const withGradient = tf.customGrad(((prediction: tf.Tensor) => {
-    // On wasm, the activation runs in its SIMD kernels (faster than a JS exp loop); the input's
-    // finiteness is then checked by a device sum read back with the probabilities.
-    const onDevice = tf.getBackend() === 'wasm' && (options.activation === 'sigmoid' || (options.activation === 'softmax' && geometry.layout === 'channels-last'));
-    let probabilities: Float32Array | null = null;
-    if (onDevice) {
-      const [activated, total] = tf.tidy(() => {
-        const input = prediction.dtype === 'float32' ? prediction : tf.cast(prediction, 'float32');
-        return [options.activation === 'sigmoid' ? tf.sigmoid(input) : tf.softmax(input), checkData ? tf.sum(input) : tf.scalar(0)];
-      });
-      probabilities = activated.dataSync() as Float32Array;
-      const sum = total.dataSync()[0] as number;
-      tf.dispose([activated, total]);
-      if (!Number.isFinite(sum)) throw new DiceKitError('E_NONFINITE', `input ${JSON.stringify(prediction.shape)} holds NaN or Infinity`);
-    }
-    const problem: HostProblem = {
-      options,
-      geometry,
-      kind,
-      input: onDevice ? null : (prediction.dataSync() as Float32Array | Int32Array),
-      inputShape: prediction.shape,
-      probabilities,
-      target: yTrue.dataSync() as Float32Array | Int32Array | Uint8Array,
-      targetShape: yTrue.shape,
-      mask: mask === null ? null : (mask.dataSync() as Float32Array | Int32Array | Uint8Array),
-      maskShape: mask === null ? [] : mask.shape,
-    };
-    if (options.targetFormat === 'labels' && yTrue.dtype !== 'int32' && yTrue.dtype !== 'float32') {
-      throw new DiceKitError('E_DTYPE', `label-map target has dtype '${yTrue.dtype}'; expected 'int32' or 'float32'`);
-    }
-    const { statistics, activations } = hostForward(problem, checkData);
-    const term = diceTermFromStatistics(options, classes, statistics, 1);
-    const value = tf.tensor(Float32Array.from(term.value.data), term.value.shape, 'float32');
-    return {
-      value: value as tf.Scalar,
-      gradFunc: (upstream: tf.Tensor) => {
-        const reduced = upstream.rank === 0;
-        const upstreamValues = upstream.dataSync() as Float32Array;
-        const scaled = reduced ? term : scaledByUpstream(prepared, term, upstreamValues);
-        const gradient = hostGradient(problem, activations, elementwiseCoefficients(kind, scaled), reduced ? (upstreamValues[0] as number) : 1);
-        return tf.tensor(gradient, yPred.shape, 'float32');
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return withGradient(yPred) as tf.Scalar;
-}
-
 /** What a loss function was created with (read by `lossValueAndGradient`). */
 export interface LossInternals {
   readonly loss: LossName;
@@ -321,14 +241,11 @@ export function prepareCall(internals: LossInternals, yTrue: tf.Tensor, yPred: t
 
 /** Picks the code path of one call (see `TensorSettings.kernel`). Internal to the package. */
 export function lossCall(internals: LossInternals, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  const { loss, mask, checkData, kernel } = internals;
+  const { loss, coreOptions, mask, checkData, kernel } = internals;
   const prepared = prepareCall(internals, yTrue, yPred);
-  const compound = compoundKindOf(prepared.options.loss) !== null;
-  if (kernel === 'host' && compound) {
-    throw new DiceKitError('E_OPTION', `kernel 'host' covers the Dice-term losses; '${loss}' runs with kernel 'tf-ops' (or 'auto')`);
-  }
-  const host = kernel === 'host' || (kernel === 'auto' && !compound && HOST_BACKENDS.has(tf.getBackend()));
-  return host ? hostLossCall(prepared, mask, checkData, yTrue, yPred) : tensorOpsLossCall(prepared, mask, checkData, yTrue, yPred);
+  return usesHostPath(kernel)
+    ? hostLossCall(loss, coreOptions, prepared, mask, yTrue, yPred)
+    : tensorOpsLossCall(prepared, mask, checkData, yTrue, yPred);
 }
 
 /**

@@ -1,13 +1,13 @@
-import { compoundKindOf, DiceKitError } from '@dicekit/core';
+import { DiceKitError } from '@dicekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossFunction } from '../types.js';
 import {
   finishTensorForward,
-  HOST_BACKENDS,
   LOSS_INTERNALS,
   prepareCall,
   queueTensorForward,
   tensorGradient,
+  usesHostPath,
   type LossInternals,
 } from './create-loss.js';
 
@@ -29,8 +29,7 @@ export async function lossValueAndGradient(
   const internals = (lossFunction as unknown as Record<symbol, LossInternals | undefined>)[LOSS_INTERNALS];
   if (internals === undefined) throw new DiceKitError('E_OPTION', 'lossValueAndGradient needs a loss created by @dicekit/tfjs');
   const prepared = prepareCall(internals, yTrue, yPred);
-  const compound = compoundKindOf(prepared.options.loss) !== null;
-  if (internals.kernel === 'host' || (internals.kernel === 'auto' && !compound && HOST_BACKENDS.has(tf.getBackend()))) {
+  if (usesHostPath(internals.kernel)) {
     const { value, grad } = tf.valueAndGrad((prediction: tf.Tensor) => lossFunction(yTrue, prediction))(yPred);
     return { value, gradient: grad };
   }

@@ -4,7 +4,7 @@ import { queueDataChecks } from '../internal/data-checks.js';
 import { HostReader } from '../internal/host-reader.js';
 import { shapeStandIn } from '../internal/shape-stand-in.js';
 import { queueStatistics, readStatistics, type StatisticsSlots } from '../internal/tensor-statistics.js';
-import { activate, workingTensors } from '../internal/working-tensors.js';
+import { activate, materialisedFloat, workingTensors } from '../internal/working-tensors.js';
 import type { TensorSettings } from '../types.js';
 
 const PLAIN = { squared: false, absoluteDifference: false } as const;
@@ -37,10 +37,10 @@ function queueMetric(metric: MetricName, yTrue: tf.Tensor, yPred: tf.Tensor, opt
       const axis = channelsFirst ? 1 : 2;
       const winner = tf.expandDims(tf.argMax(working.input, axis), axis);
       const channels = tf.reshape(tf.range(0, geometry.channels, 1, 'int32'), channelsFirst ? [1, geometry.channels, 1] : [1, 1, geometry.channels]);
-      hard = tf.cast(tf.equal(winner, channels), 'float32');
+      hard = materialisedFloat(tf.equal(winner, channels));
     } else {
       const probabilities = activate(resolved.activation, working.input, channelsFirst);
-      hard = tf.cast(tf.greaterEqual(probabilities, resolved.threshold), 'float32');
+      hard = materialisedFloat(tf.greaterEqual(probabilities, resolved.threshold));
     }
     verify = checkData === false ? null : queueDataChecks(reader, resolved, geometry, working);
     slots = queueStatistics(reader, PLAIN, hard, working.target, working.weight, channelsFirst);

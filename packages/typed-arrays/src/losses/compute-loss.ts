@@ -83,7 +83,8 @@ export interface TypedArrayLossPass {
   /** Core's Dice term of the statistics (value and derivatives per pair). */
   readonly diceTerm: DiceTermResult;
   /**
-   * Writes the gradient into `output` (the input's length): the Dice term's part from `coefficients`
+   * Writes the gradient into `output` (the input's length; every element is overwritten, so the
+   * buffer need not be cleared): the Dice term's part from `coefficients`
    * (default: `elementwiseCoefficients(kind, diceTerm)`, i.e. upstream 1), plus the compound term's
    * part times `compoundScale` (default 1). The inputs must not have changed since the pass.
    */
