@@ -60,6 +60,8 @@ async function timeInterleaved(repeats: number, contenders: Record<string, () =>
 const format = (timing: Timing) => `${timing.median.toFixed(1)} ms (${timing.min.toFixed(1)}-${timing.max.toFixed(1)})`;
 
 interface Shape {
+  /** BENCH_SHAPES key: A, B-dense, B-labels, B-labels-probabilities, C. */
+  key: string;
   name: string;
   shape: number[];
   labels: boolean;
@@ -68,23 +70,23 @@ interface Shape {
 }
 
 const shapes: Shape[] = [
-  { name: 'A [4,1,256,256] binary, probabilities', shape: [4, 1, 256, 256], labels: false, options: {}, repeats: 15 },
-  { name: 'B [2,4,96,96,96] dense probabilities', shape: [2, 4, 96, 96, 96], labels: false, options: {}, repeats: 9 },
-  { name: 'B [2,4,96,96,96] softmax logits, int32 labels', shape: [2, 4, 96, 96, 96], labels: true, options: { activation: 'softmax', targetFormat: 'labels' }, repeats: 9 },
-  { name: 'C [1,1,512,512,256] binary, probabilities', shape: [1, 1, 512, 512, 256], labels: false, options: {}, repeats: 3 },
+  { key: 'A', name: 'A [4,1,256,256] binary, probabilities', shape: [4, 1, 256, 256], labels: false, options: {}, repeats: 15 },
+  { key: 'B-dense', name: 'B [2,4,96,96,96] dense probabilities', shape: [2, 4, 96, 96, 96], labels: false, options: {}, repeats: 9 },
+  { key: 'B-labels-probabilities', name: 'B [2,4,96,96,96] probabilities, int32 labels', shape: [2, 4, 96, 96, 96], labels: true, options: { targetFormat: 'labels' }, repeats: 9 },
+  { key: 'B-labels', name: 'B [2,4,96,96,96] softmax logits, int32 labels', shape: [2, 4, 96, 96, 96], labels: true, options: { activation: 'softmax', targetFormat: 'labels' }, repeats: 9 },
+  { key: 'C', name: 'C [1,1,512,512,256] binary, probabilities', shape: [1, 1, 512, 512, 256], labels: false, options: {}, repeats: 3 },
 ];
 
 const kernel = await typedArraysKernel();
 console.log(`onnxruntime-web ${ort.env.versions.web} wasm EP, ${threads} thread(s); kernels: ${kernel.name}; Node ${process.version}`);
 for (const item of shapes) {
-  // BENCH_SHAPES=A,B selects by prefix (both B cases); B-dense / B-labels pick one of them.
-  const key = item.name.startsWith('B ') ? (item.labels ? 'B-labels' : 'B-dense') : item.name.slice(0, 1);
-  if (onlyShapes !== undefined && !onlyShapes.some((prefix) => prefix === key || item.name.startsWith(prefix))) continue;
+  // BENCH_SHAPES=A,B selects by prefix (every B case); a full key (B-dense, B-labels, ...) picks one.
+  if (onlyShapes !== undefined && !onlyShapes.some((prefix) => prefix === item.key || item.name.startsWith(prefix))) continue;
   const size = item.shape.reduce((a, b) => a * b, 1);
   const draw = random(1);
   const spatial = item.shape.slice(2);
   const voxelCount = spatial.reduce((a, b) => a * b, 1) * (item.shape[0] as number);
-  const input = Float32Array.from({ length: size }, () => (item.labels ? draw() * 8 - 4 : draw()));
+  const input = Float32Array.from({ length: size }, () => (item.options.activation === 'softmax' ? draw() * 8 - 4 : draw()));
   const target = item.labels
     ? Int32Array.from({ length: voxelCount }, () => Math.floor(draw() * (item.shape[1] as number)))
     : Float32Array.from({ length: size }, () => (draw() < 0.3 ? 1 : 0));
@@ -113,10 +115,12 @@ for (const item of shapes) {
     [`${kernel.name} forward+gradient`]: () => kernel.compute('dice', hostInput, hostTarget, item.options, { gradient: true }),
   };
   const naiveSessions: ort.InferenceSession[] = [];
-  const withNaive = !item.labels && item.options.activation === undefined;
+  // Labels: the naive graph takes the int32 label map (Equal one-hot); softmax logits through the Softmax op.
+  const naiveSettings = { labels: item.labels, softmax: item.options.activation === 'softmax' };
+  const withNaive = item.options.activation === undefined || item.options.activation === 'softmax';
   if (withNaive) {
-    const naiveForward = await ort.InferenceSession.create(encodeModel({ graph: buildNaiveDiceGraph(spatial.length, false) }));
-    const naiveBackward = await ort.InferenceSession.create(encodeModel({ graph: buildNaiveDiceGraph(spatial.length, true) }));
+    const naiveForward = await ort.InferenceSession.create(encodeModel({ graph: buildNaiveDiceGraph(spatial.length, false, naiveSettings) }));
+    const naiveBackward = await ort.InferenceSession.create(encodeModel({ graph: buildNaiveDiceGraph(spatial.length, true, naiveSettings) }));
     naiveSessions.push(naiveForward, naiveBackward);
     contenders['naive graph forward'] = () => naiveForward.run({ input: inputTensor, target: targetTensor });
     contenders['naive graph forward+gradient'] = () => naiveBackward.run({ input: inputTensor, target: targetTensor });
@@ -134,6 +138,21 @@ for (const item of shapes) {
   console.log(`\n${item.name} (${(size / 1e6).toFixed(2)}M elements, ${repeats} interleaved repeats)`);
   console.log(`  session creation (statistics + gradient graphs): ${creation.toFixed(1)} ms; first call in all ${firstCall.toFixed(1)} ms`);
   const rows = Object.entries(timings);
+  {
+    // Accuracy of the statistics themselves (every (n, c) group: V voxels summed) against core's float64.
+    const reference = coreComputeLoss('dice', hostInput, hostTarget, item.options, { gradient: false }).statistics;
+    const ours = (await runLoss(cache, 'dice', options, tensors, { gradient: false, checkData: true })).statistics;
+    let worst = 0;
+    for (const field of ['intersection', 'prediction', 'target'] as const) {
+      const expected = reference[field];
+      const actual = ours[field];
+      for (let index = 0; index < expected.length; index++) {
+        const scale = Math.abs(expected[index] as number);
+        if (scale > 0) worst = Math.max(worst, Math.abs((actual[index] as number) - (expected[index] as number)) / scale);
+      }
+    }
+    console.log(`  statistics (${spatial.reduce((a, b) => a * b, 1)} voxels per (n, c) group): worst relative difference to core's float64 ${worst.toExponential(2)}`);
+  }
   if (withNaive) {
     const naiveForward = naiveSessions[0] as ort.InferenceSession;
     const naiveValue = (await naiveForward.run({ input: inputTensor, target: targetTensor })).loss!.data[0] as number;

@@ -59,7 +59,7 @@ export async function createOnnxBackend(settings: OnnxBackendSettings = {}): Pro
       gradient: true,
       notes: [
         `onnxruntime-web ${ort.env.versions?.web ?? ''} on ${JSON.stringify(settings.executionProviders ?? ['wasm'])}`,
-        'statistics graph (float32 elementwise, float32 partial sums of <= 4096 voxels, float64 second level) + core per-pair formulas + gradient graph',
+        'statistics graph (float32 elementwise, float32 partial sums of <= 128 voxels through GlobalAveragePool where a power-of-two chunk divides the voxel count, else <= 4096 voxels through ReduceSum; float64 second level) + core per-pair formulas + gradient graph',
       ],
     },
     async computeLoss(request) {

@@ -23,4 +23,4 @@ export { encodeModel, type GraphSpec, type ModelSpec } from './onnx/onnx-model.j
 export { GraphBuilder } from './onnx/graph-builder.js';
 export { buildStatisticsGraph, type StatisticsVariant, type CompoundSettings } from './graphs/statistics-graph.js';
 export { buildGradientGraph, type GradientVariant } from './graphs/gradient-graph.js';
-export { reductionPlanFor, type InputVariant, type PredictionType, type ReductionPlan, type TargetType } from './graphs/graph-variant.js';
+export { cpuReductionPlanFor, reductionPlanFor, type InputVariant, type PredictionType, type ReductionPlan, type TargetType } from './graphs/graph-variant.js';

@@ -30,32 +30,36 @@ describe('data checks fused into the statistics graph raise exactly what core ra
   afterAll(() => cache.dispose());
   const random = randomStream(11);
   const faults = [Number.NaN, Infinity, -Infinity, -0.25, 1.5, 0, 1, 0.5, -0, 3.4e38];
-  it('on 240 random problems with one injected value (input, dense target, label map, mask; activations, compound losses)', async () => {
+  // [4, 5]: 20 voxels, trailing ReduceSum plan with min/max checks; [8, 16]: 128 voxels, the pooled
+  // plan with the CPU-tuned checks (logit sums, labels by count).
+  it.each([[[4, 5]], [[8, 16]]])('on 240 random problems with one injected value (input, dense target, label map, mask; activations, compound losses), spatial %j', async (spatial) => {
     for (let trial = 0; trial < 240; trial++) {
-      const shape = [2, 3, 4, 5];
-      const size = 120;
+      const voxels = spatial[0]! * spatial[1]!;
+      const shape = [2, 3, ...spatial];
+      const size = 6 * voxels;
+      const labelShape = [2, ...spatial];
       const activation = (['none', 'sigmoid', 'softmax'] as const)[trial % 3] as 'none' | 'sigmoid' | 'softmax';
       const loss: LossName = activation !== 'none' && random() < 0.3 ? 'diceCE' : 'dice';
       const input = Float32Array.from({ length: size }, () => (activation === 'none' ? random() : random() * 8 - 4));
       const dense = Float32Array.from({ length: size }, () => (random() < 0.5 ? 1 : 0));
-      const labels = Int32Array.from({ length: 40 }, () => Math.floor(random() * 3));
-      const mask = Float32Array.from({ length: 40 }, () => random() * 2);
+      const labels = Int32Array.from({ length: 2 * voxels }, () => Math.floor(random() * 3));
+      const mask = Float32Array.from({ length: 2 * voxels }, () => random() * 2);
       const where = Math.floor(random() * 5);
       const fault = faults[Math.floor(random() * faults.length)] as number;
       let options: LossOptions = { activation };
       const labelMode = where === 2 || (where === 3 && random() < 0.5) || activation === 'softmax';
       if (where === 0) input[Math.floor(random() * size)] = fault;
       if (where === 1 && !labelMode) dense[Math.floor(random() * size)] = fault;
-      if (where === 2) labels[Math.floor(random() * 40)] = [-1, 3, 255, 2, -100][Math.floor(random() * 5)] as number;
+      if (where === 2) labels[Math.floor(random() * 2 * voxels)] = [-1, 3, 255, 2, -100][Math.floor(random() * 5)] as number;
       if (labelMode) options = { ...options, targetFormat: 'labels', ...(random() < 0.5 ? { ignoreIndex: random() < 0.5 ? 255 : -100 } : {}) };
-      if (where === 3) mask[Math.floor(random() * 40)] = fault;
+      if (where === 3) mask[Math.floor(random() * 2 * voxels)] = fault;
       const withMask = where === 3 || random() < 0.2;
-      const target: TensorLike = labelMode ? { shape: [2, 4, 5], data: labels } : { shape, data: dense };
-      const expected = coreVerdict(loss, withMask ? { ...options, mask: { shape: [2, 4, 5], data: mask } } : options, { shape, data: input }, target);
+      const target: TensorLike = labelMode ? { shape: labelShape, data: labels } : { shape, data: dense };
+      const expected = coreVerdict(loss, withMask ? { ...options, mask: { shape: labelShape, data: mask } } : options, { shape, data: input }, target);
       const tensors = {
         input: new ort.Tensor('float32', input, shape),
-        target: labelMode ? new ort.Tensor('int32', labels, [2, 4, 5]) : new ort.Tensor('float32', dense, shape),
-        mask: withMask ? new ort.Tensor('float32', mask, [2, 4, 5]) : null,
+        target: labelMode ? new ort.Tensor('int32', labels, labelShape) : new ort.Tensor('float32', dense, shape),
+        mask: withMask ? new ort.Tensor('float32', mask, labelShape) : null,
       };
       const hostReads = vi.mocked(hostChecks.checkDataFast).mock.calls.length;
       let actual: string | null = null;

@@ -1,6 +1,7 @@
 import { computeLoss, type LossName, type LossOptions } from '@dicekit/core';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
+import { cpuReductionPlanFor } from '../src/graphs/graph-variant.js';
 import { createLossSession } from '../src/runtime/create-loss-session.js';
 import { decodeFloat16, encodeFloat16 } from '../src/runtime/ort-tensors.js';
 import { randomStream } from './support/random.js';
@@ -72,4 +73,47 @@ describe('loss sessions on ort.Tensor', () => {
     expect(Array.from(decodeFloat16(encodeFloat16(values)))).toEqual(Array.from(values));
     expect(decodeFloat16(encodeFloat16([70000]))[0]).toBe(Infinity);
   });
+});
+
+describe('loss sessions on the pooled reduction plan (128 voxels: GlobalAveragePool sums, CPU-tuned checks)', () => {
+  const pooledShape = [2, 3, 8, 16];
+  const pooledSize = 2 * 3 * 128;
+  const pooledLogits = Float32Array.from({ length: pooledSize }, () => random() * 6 - 3);
+  const pooledProbabilities = Float32Array.from({ length: pooledSize }, () => random());
+  const pooledDense = Float32Array.from({ length: pooledSize }, () => (random() < 0.4 ? 1 : random() * 0.5));
+  const pooledLabels = Int32Array.from({ length: 2 * 128 }, (_, index) => (index % 17 === 0 ? 255 : Math.floor(random() * 3)));
+  const validLabels = Int32Array.from(pooledLabels, (label) => (label === 255 ? 1 : label));
+  const pooledMask = Float32Array.from({ length: 2 * 128 }, () => random() * 2);
+  const cases: Array<[string, LossName, Omit<LossOptions, 'mask'>, 'labels' | 'valid-labels' | 'dense', boolean]> = [
+    ['softmax, labels checked by count', 'dice', { activation: 'softmax', targetFormat: 'labels' }, 'valid-labels', false],
+    ['softmax, ignoreIndex', 'tversky', { activation: 'softmax', targetFormat: 'labels', ignoreIndex: 255, alpha: 0.3, beta: 0.7 }, 'labels', false],
+    ['probabilities, dense target', 'dice', { activation: 'none' }, 'dense', false],
+    ['sigmoid diceCE, dense target, mask', 'diceCE', { activation: 'sigmoid' }, 'dense', true],
+    ['softmax diceFocal, labels by count', 'diceFocal', { activation: 'softmax', targetFormat: 'labels', focalGamma: 2 }, 'valid-labels', false],
+  ];
+  it('uses the pooled plan for this shape', () => {
+    expect(cpuReductionPlanFor([8, 16])).toEqual({ kind: 'pooled', chunk: 128 });
+  });
+  for (const [title, loss, options, targetKind, withMask] of cases) {
+    it(`${loss} (${title}): loss and gradient agree with core's float64 reference`, async () => {
+      const input = options.activation === 'none' ? pooledProbabilities : pooledLogits;
+      const labelData = targetKind === 'labels' ? pooledLabels : validLabels;
+      const targetShape = targetKind === 'dense' ? pooledShape : [2, 8, 16];
+      const targetData = targetKind === 'dense' ? pooledDense : labelData;
+      const session = await createLossSession({ loss, options });
+      const target = targetKind === 'dense' ? new ort.Tensor('float32', pooledDense, pooledShape) : new ort.Tensor('int32', labelData, targetShape);
+      const mask = withMask ? new ort.Tensor('float32', pooledMask, [2, 8, 16]) : undefined;
+      const result = await session.compute(new ort.Tensor('float32', input, pooledShape), target, { gradient: true, ...(mask === undefined ? {} : { mask }) });
+      const reference = computeLoss(
+        loss,
+        { shape: pooledShape, data: input },
+        { shape: targetShape, data: targetData },
+        withMask ? { ...options, mask: { shape: [2, 8, 16], data: pooledMask } } : options,
+        { gradient: true },
+      );
+      expect(maxRelativeError(result.loss.data, reference.loss.data, 1e-7)).toBeLessThan(1e-5);
+      expect(maxRelativeError(result.gradient!.data as Float32Array, reference.gradient!.data, 1e-7)).toBeLessThan(1e-4);
+      await session.dispose();
+    });
+  }
 });

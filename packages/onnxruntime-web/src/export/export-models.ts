@@ -31,7 +31,8 @@ export interface ExportSettings {
   /**
    * Voxel-sum plan. Default: zero-padded chunks of 4096 voxels, valid for every shape; a
    * `{ kind: 'trailing', axes }` plan avoids the padding copy when the last `axes` spatial extents
-   * multiply to at most a few thousand.
+   * multiply to at most a few thousand; `{ kind: 'pooled', chunk: 128 }` (GlobalAveragePool, the
+   * fastest on onnxruntime's CPU kernels) only runs on volumes whose voxel count `chunk` divides.
    */
   readonly plan?: ReductionPlan;
   /** The whole-loss model also outputs `gradient` (d loss / d input, computed in the graph). Default false. */

@@ -1,7 +1,7 @@
 import type { StatisticsKind } from '@dicekit/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { OnnxDataType, type GraphSpec } from '../onnx/onnx-model.js';
-import { declareInputs, inputDims, type CanonicalInputs, onnxTypeOf, softmaxWithLog, stableSoftplus, toChannelsLast } from './graph-inputs.js';
+import { declareInputs, inputDims, type CanonicalInputs, onnxTypeOf, softmaxProbabilities, softmaxWithLog, stableSoftplus, toChannelsLast } from './graph-inputs.js';
 import type { InputVariant } from './graph-variant.js';
 import { complementPower, type CompoundSettings } from './statistics-graph.js';
 
@@ -65,7 +65,7 @@ export function addGradientNodes(
       probabilities = softmax.probabilities;
       softmaxLog = softmax.logProbabilities;
     } else {
-      probabilities = builder.op('Softmax', [logits], { axis: 1 });
+      probabilities = variant.cpuKernels === true ? softmaxProbabilities(builder, logits) : builder.op('Softmax', [logits], { axis: 1 });
     }
   }
 

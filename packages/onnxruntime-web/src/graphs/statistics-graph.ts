@@ -1,7 +1,7 @@
 import type { CompoundKind, StatisticsKind } from '@dicekit/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { OnnxDataType, type Dimension, type GraphSpec } from '../onnx/onnx-model.js';
-import { declareInputs, reduceVoxels, softmaxWithLog, stableSoftplus, type CanonicalInputs } from './graph-inputs.js';
+import { declareInputs, reduceVoxels, softmaxProbabilities, softmaxWithLog, stableSoftplus, type CanonicalInputs } from './graph-inputs.js';
 import type { InputVariant, ReductionPlan } from './graph-variant.js';
 
 /** The constants of a compound loss's cross-entropy or focal term, baked into the graph. */
@@ -29,8 +29,24 @@ export interface StatisticsVariant extends InputVariant {
   readonly dataChecks?: boolean;
 }
 
-/** Names of the scalar float32 outputs the data checks add, in the order they are declared. */
+/** Names of the scalar float32 outputs the data checks may add, in the order they are declared. */
 export const dataCheckOutputNames = ['inputMinimum', 'inputMaximum', 'targetMinimum', 'targetMaximum', 'maskMinimum'] as const;
+
+/**
+ * `[N, C]` float64 sums of the logits (`inputSum`) the CPU-tuned checks output instead of the input's
+ * minimum and maximum when the input only has to be finite (activation sigmoid or softmax).
+ */
+export const inputSumOutputName = 'inputSum';
+
+/**
+ * Whether the CPU-tuned checks of a variant read the label map through the statistics alone:
+ * C > 1 labels without mask or ignoreIndex. Each voxel's one-hot row sums to 1 exactly when its label
+ * lies in [0, C) (an integer label cast to float32 equals a channel index only if it is one), so the
+ * labels are all valid exactly when Σ_c targetSum[n, c] = V for every n (exact: sums of 0/1 values).
+ */
+export function labelsCheckedByCount(variant: InputVariant): boolean {
+  return variant.cpuKernels === true && variant.targetFormat === 'labels' && !variant.singleChannelLabels && !variant.hasMask && variant.ignoreIndex === null;
+}
 
 /** Per-channel constant `[1, C, 1, ..., 1]`. */
 function perChannel(builder: GraphBuilder, values: readonly number[], rank: number): string {
@@ -98,7 +114,7 @@ export function buildStatisticsGraph(
         softmax = softmaxWithLog(builder, logits);
         probabilities = softmax.probabilities;
       } else {
-        probabilities = builder.op('Softmax', [logits], { axis: 1 });
+        probabilities = variant.cpuKernels === true ? softmaxProbabilities(builder, logits) : builder.op('Softmax', [logits], { axis: 1 });
       }
     } else probabilities = logits;
     if (variant.binarize !== null) {
@@ -150,6 +166,11 @@ export function buildStatisticsGraph(
  * finite: a NaN in the input, dense target or mask, or an infinite mask value, reaches Σ m p or Σ m t
  * (`m · p` is NaN or infinite when m is, since p is finite). A failed test only sends the host to
  * core's exact checks, so an overflowing sum costs time, never a wrong verdict.
+ * With `cpuKernels`, two cheaper forms where they are exact: logits (sigmoid, softmax) are checked
+ * through their `[N, C]` sum `inputSum` (finite exactly when every logit is, barring a float32
+ * overflow of huge finite values: a false alarm), and C > 1 label maps without mask or ignoreIndex
+ * through Σ_c targetSum = V ({@link labelsCheckedByCount}). Probabilities (activation 'none') and
+ * dense targets keep their ReduceMin / ReduceMax: a range test needs every value compared.
  */
 function addDataCheckOutputs(
   builder: GraphBuilder,
@@ -162,8 +183,22 @@ function addDataCheckOutputs(
 ): void {
   const scalarOutput = (value: string, name: (typeof dataCheckOutputNames)[number], operator: 'ReduceMin' | 'ReduceMax', doc: string) =>
     builder.output(builder.op(operator, [value], { keepdims: 0 }), name, 'float', [], doc);
-  scalarOutput(logits, 'inputMinimum', 'ReduceMin', 'smallest input value (NaN skipped)');
-  scalarOutput(logits, 'inputMaximum', 'ReduceMax', 'largest input value (NaN skipped)');
+  if (variant.cpuKernels === true && variant.activation !== 'none') {
+    // Logits only have to be finite: any NaN or ±Infinity makes their sum non-finite (one cheap
+    // pooled read instead of a ReduceMin and a ReduceMax; -Infinity never reaches the softmax sums).
+    builder.output(reduceVoxels(builder, logits, variant.spatialRank + 2, variant.plan), inputSumOutputName, 'double', ['N', 'C'], 'sum of the logits (finiteness check)');
+  } else {
+    scalarOutput(logits, 'inputMinimum', 'ReduceMin', 'smallest input value (NaN skipped)');
+    scalarOutput(logits, 'inputMaximum', 'ReduceMax', 'largest input value (NaN skipped)');
+  }
+  // Labels checked by count have no mask (see labelsCheckedByCount): nothing else to output.
+  if (!labelsCheckedByCount(variant)) addTargetCheckOutputs(builder, variant, target, labels, weight, mask);
+}
+
+/** Minimum and maximum of the dense target or of the label map (ignored voxels as 0), and of the mask. */
+function addTargetCheckOutputs(builder: GraphBuilder, variant: StatisticsVariant, target: string, labels: string | null, weight: string | null, mask: string | null): void {
+  const scalarOutput = (value: string, name: (typeof dataCheckOutputNames)[number], operator: 'ReduceMin' | 'ReduceMax', doc: string) =>
+    builder.output(builder.op(operator, [value], { keepdims: 0 }), name, 'float', [], doc);
   let checked = target;
   if (labels !== null) {
     // The ignoreIndex test already zeroes the weight of ignored voxels; zero their label too.

@@ -35,8 +35,9 @@ export interface LossSession {
  *     const dice = await createLossSession({ loss: 'dice', options: { activation: 'softmax' } });
  *     const { loss, gradient } = await dice.compute(logits, labels, { gradient: true });
  *
- * Data checks (E_NONFINITE, E_VALUE, E_LABEL) run on the host through core before the graphs: one
- * read of every input, target and mask element.
+ * Data checks (E_NONFINITE, E_VALUE, E_LABEL) run on every call: on the wasm EP fused into the
+ * statistics graph (the host reads the arrays only when a check fails, to raise core's exact error);
+ * on the WebGPU EP as one host read of every input, target and mask element before the graphs.
  */
 export async function createLossSession(settings: LossSessionSettings): Promise<LossSession> {
   const options = settings.options ?? {};

@@ -1,4 +1,5 @@
 import { validateData, type Geometry, type NumericData, type ResolvedCommonOptions, type TensorLike } from '@dicekit/core';
+import { inputSumOutputName } from '../graphs/statistics-graph.js';
 import type { ExecutionProviders, OrtTensor } from './ort-runtime.js';
 
 /** Whether every value lies in `[low, high]` (NaN fails); a tight loop per array type. */
@@ -96,22 +97,41 @@ export function graphChecksSupported(executionProviders: ExecutionProviders | un
  * must look (a false alarm, e.g. a sum that overflowed, only costs the host read).
  * Input: activation 'none' needs [0, 1], otherwise finite; dense target [0, 1]; labels in [0, C)
  * (or [0, 2) when C == 1) with ignored voxels read as 0; mask >= 0; and every statistic finite,
- * which is how NaN (and an infinite mask value) shows up.
+ * which is how NaN (and an infinite mask value) shows up. CPU-tuned graphs: logits through the
+ * finiteness of `inputSum`, and with `labelsByCount` the labels through Σ_c targetSum[n, c] = V.
  */
-export function dataChecksPassed(options: ResolvedCommonOptions, geometry: Geometry, outputs: Readonly<Record<string, OrtTensor>>): boolean {
+export function dataChecksPassed(
+  options: ResolvedCommonOptions,
+  geometry: Geometry,
+  outputs: Readonly<Record<string, OrtTensor>>,
+  settings: { readonly labelsByCount?: boolean } = {},
+): boolean {
   const scalar = (name: string): number => {
     const tensor = outputs[name];
     return tensor === undefined ? Number.NaN : Number(tensor.data[0]);
   };
   const inputLow = options.activation === 'none' ? 0 : -Number.MAX_VALUE;
   const inputHigh = options.activation === 'none' ? 1 : Number.MAX_VALUE;
-  if (!(scalar('inputMinimum') >= inputLow && scalar('inputMaximum') <= inputHigh)) return false;
+  // Logits checked through their sum (inputSum, tested finite below) have no minimum / maximum.
+  const inputBySum = options.activation !== 'none' && outputs[inputSumOutputName] !== undefined;
+  if (!inputBySum && !(scalar('inputMinimum') >= inputLow && scalar('inputMaximum') <= inputHigh)) return false;
   if (options.targetFormat === 'labels') {
-    const upper = geometry.channels === 1 ? 2 : geometry.channels;
-    if (!(scalar('targetMinimum') >= 0 && scalar('targetMaximum') < upper)) return false;
+    if (settings.labelsByCount === true) {
+      // Every voxel's one-hot row sums to 1 exactly when its label is a class index.
+      const targetSums = outputs.targetSum?.data as Float64Array | undefined;
+      if (targetSums === undefined) return false;
+      for (let sample = 0; sample < geometry.batch; sample++) {
+        let count = 0;
+        for (let channel = 0; channel < geometry.channels; channel++) count += targetSums[sample * geometry.channels + channel] as number;
+        if (count !== geometry.voxels) return false;
+      }
+    } else {
+      const upper = geometry.channels === 1 ? 2 : geometry.channels;
+      if (!(scalar('targetMinimum') >= 0 && scalar('targetMaximum') < upper)) return false;
+    }
   } else if (!(scalar('targetMinimum') >= 0 && scalar('targetMaximum') <= 1)) return false;
   if (outputs.maskMinimum !== undefined && !(scalar('maskMinimum') >= 0)) return false;
-  for (const name of ['intersection', 'predictionSum', 'targetSum', 'absoluteDifference', 'compoundLoss', 'compoundWeight']) {
+  for (const name of ['intersection', 'predictionSum', 'targetSum', 'absoluteDifference', 'compoundLoss', 'compoundWeight', inputSumOutputName]) {
     const tensor = outputs[name];
     if (tensor === undefined) continue;
     const values = tensor.data as Float64Array;

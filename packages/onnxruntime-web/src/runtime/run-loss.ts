@@ -10,9 +10,9 @@ import {
   type Tensor64,
 } from '@dicekit/core';
 import { buildGradientGraph, coefficientNames, type GradientVariant } from '../graphs/gradient-graph.js';
-import { reductionPlanFor, variantKey } from '../graphs/graph-variant.js';
+import { cpuReductionPlanFor, reductionPlanFor, variantKey } from '../graphs/graph-variant.js';
 import { buildLossGraph, type LossGraphVariant } from '../graphs/loss-graph.js';
-import { buildStatisticsGraph, type CompoundSettings, type StatisticsVariant } from '../graphs/statistics-graph.js';
+import { buildStatisticsGraph, labelsCheckedByCount, type CompoundSettings, type StatisticsVariant } from '../graphs/statistics-graph.js';
 import { inputFeeds, inputVariantOf } from './input-variant.js';
 import type { OrtTensor } from './ort-runtime.js';
 import { checkDataFast, dataChecksPassed, graphChecksSupported } from './fast-data-check.js';
@@ -61,7 +61,9 @@ export async function runLoss(
   const hostTarget = await hostTensorOf(target);
   const hostMask = mask === null ? undefined : await hostTensorOf(mask);
   const prepared = prepareLoss(loss, hostInput, hostTarget, { ...options, mask: hostMask }, { checkData: false });
-  const inGraph = settings.checkData && settings.dataChecks !== 'host' && graphChecksSupported(cache.settings.executionProviders);
+  // onnxruntime's CPU kernels (wasm EP): pooled sums, written-out softmax, cheaper fused checks.
+  const cpuKernels = graphChecksSupported(cache.settings.executionProviders);
+  const inGraph = settings.checkData && settings.dataChecks !== 'host' && cpuKernels;
   if (settings.checkData && !inGraph) checkDataFast(prepared.options, prepared.geometry, hostInput, hostTarget, hostMask ?? null);
   const { options: resolved, geometry, classes, kind } = prepared;
   const compoundKind = compoundKindOf(resolved.loss);
@@ -69,8 +71,9 @@ export async function runLoss(
     compoundKind === null
       ? null
       : { kind: compoundKind, classWeights: resolved.classWeights, focalGamma: resolved.focalGamma, focalAlpha: resolved.focalAlpha };
-  const base = inputVariantOf(resolved, geometry, input, target, mask);
-  const statisticsVariant: StatisticsVariant = { ...base, plan: reductionPlanFor(geometry.spatialShape), kind, binarize: null, compound, dataChecks: inGraph };
+  const base = { ...inputVariantOf(resolved, geometry, input, target, mask), cpuKernels };
+  const plan = cpuKernels ? cpuReductionPlanFor(geometry.spatialShape) : reductionPlanFor(geometry.spatialShape);
+  const statisticsVariant: StatisticsVariant = { ...base, plan, kind, binarize: null, compound, dataChecks: inGraph };
   const statisticsSession = await cache.session(`statistics:${variantKey(statisticsVariant)}`, () => buildStatisticsGraph(statisticsVariant));
   const outputs = await statisticsSession.run(inputFeeds(input, target, mask));
   const read = (name: string) => {
@@ -79,7 +82,7 @@ export async function runLoss(
     return tensor.data as Float64Array;
   };
   // Only when the scalars look wrong does the host read the arrays, to raise core's exact error.
-  if (inGraph && !dataChecksPassed(resolved, geometry, outputs)) checkDataFast(resolved, geometry, hostInput, hostTarget, hostMask ?? null);
+  if (inGraph && !dataChecksPassed(resolved, geometry, outputs, { labelsByCount: labelsCheckedByCount(statisticsVariant) })) checkDataFast(resolved, geometry, hostInput, hostTarget, hostMask ?? null);
   const { batch, channels, voxels } = geometry;
   const statistics = createStatistics(batch, channels, kind);
   statistics.intersection.set(read('intersection'));
