@@ -1,44 +1,37 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { VOXEL_CHUNK } from './voxel-split.js';
 
-/** Largest chunk of voxels reduced by one tf reduction: small enough for float32 accumulators. */
-const CHUNK = 2048;
-/** Above this many chunks per (sample, channel), the voxel axis is padded to a multiple of CHUNK. */
+/** Above this many partials per (sample, channel), the partials are summed again in chunks (fewer to download). */
 const MAX_CHUNKS = 16384;
 
-function chunkSize(voxels: number): number {
-  if (voxels <= CHUNK) return voxels;
-  for (let size = CHUNK; size >= 1; size--) {
-    if (voxels % size === 0) return voxels / size > MAX_CHUNKS ? 0 : size;
-  }
-  return 0;
-}
-
 /**
- * Partial sums over the voxel axis of a working tensor (`[N, X, V]` channels-first or `[N, V, X]`
- * channels-last, `X` the channel extent, C or 1) in chunks of at most 2048 voxels:
- * `[N, X, K]` or `[N, K, X]`. float32 accumulators (wasm, webgl) saturate above 2^24 terms; summing
- * short chunks on the device and the K partials in float64 on the host keeps full-size volumes
- * within 1e-7 relative of float64. Pads the voxel axis with zeros when V has no usable divisor.
+ * Partial sums over the voxel axes of a working tensor (`[N, X, R, S]` channels-first or
+ * `[N, R, S, X]` channels-last, `X` the channel extent, C or 1, `R × S` the voxels split by
+ * `voxelSplit`): `[N, X, K]` or `[N, K, X]`. float32 accumulators (wasm, webgl) saturate above 2^24
+ * terms; summing short chunks on the device and the K partials in float64 on the host keeps
+ * full-size volumes within 1e-7 relative of float64.
+ *
+ * The chunk is the `S` axis (at most 2048 voxels, longer only for the rare V above 2^24 whose
+ * divisors <= 2048 leave 2^24 rows or more, see `voxelSplit`), so `K = R`. When S is small and R above 16384
+ * (V without a divisor in [V / 16384, 2048]), the R row sums are summed again in zero-padded
+ * chunks of 2048, `K = ceil(R / 2048)`, to keep the download short.
  */
 export function voxelPartialSums(summand: tf.Tensor, channelsFirst: boolean): tf.Tensor {
   return tf.tidy(() => {
-    const [batch, second, third] = summand.shape as [number, number, number];
-    const voxels = channelsFirst ? third : second;
-    const extent = channelsFirst ? second : third;
-    let size = chunkSize(voxels);
-    let padded: tf.Tensor = summand;
-    let paddedVoxels = voxels;
-    if (size === 0) {
-      size = CHUNK;
-      paddedVoxels = Math.ceil(voxels / CHUNK) * CHUNK;
-      const padding: Array<[number, number]> = channelsFirst
-        ? [[0, 0], [0, 0], [0, paddedVoxels - voxels]]
-        : [[0, 0], [0, paddedVoxels - voxels], [0, 0]];
-      padded = tf.pad(summand, padding);
+    const [batch, second, third, fourth] = summand.shape as [number, number, number, number];
+    const rows = channelsFirst ? third : second;
+    const size = channelsFirst ? fourth : third;
+    const extent = channelsFirst ? second : fourth;
+    const rowSums = tf.sum(summand, channelsFirst ? 3 : 2);
+    if (rows <= MAX_CHUNKS || size === VOXEL_CHUNK) return rowSums;
+    const paddedRows = Math.ceil(rows / VOXEL_CHUNK) * VOXEL_CHUNK;
+    const chunks = paddedRows / VOXEL_CHUNK;
+    if (channelsFirst) {
+      const padded = tf.pad(rowSums, [[0, 0], [0, 0], [0, paddedRows - rows]]);
+      return tf.sum(tf.reshape(padded, [batch, extent, chunks, VOXEL_CHUNK]), 3);
     }
-    const chunks = paddedVoxels / size;
-    if (channelsFirst) return tf.sum(tf.reshape(padded, [batch, extent, chunks, size]), 3);
-    return tf.sum(tf.reshape(padded, [batch, chunks, size, extent]), 2);
+    const padded = tf.pad(rowSums, [[0, 0], [0, paddedRows - rows], [0, 0]]);
+    return tf.sum(tf.reshape(padded, [batch, chunks, VOXEL_CHUNK, extent]), 2);
   });
 }
 

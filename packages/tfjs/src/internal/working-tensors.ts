@@ -1,10 +1,13 @@
 import { DiceKitError, type Geometry, type ResolvedCommonOptions } from '@dicekit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { voxelSplit } from './voxel-split.js';
 
 /**
- * The tensors of one loss or metric call in a 3D working layout: `[N, C, V]` (channels-first) or
- * `[N, V, C]` (channels-last), reshapes only (no copies). Per-voxel tensors are `[N, 1, V]` or
- * `[N, V, 1]` so they broadcast over channels.
+ * The tensors of one loss or metric call in a 4D working layout: `[N, C, R, S]` (channels-first) or
+ * `[N, R, S, C]` (channels-last), the V voxels split into `R × S` by `voxelSplit` (reshapes only, no
+ * copies; two voxel axes keep every coordinate below webgl's 2^24 float limit). Per-voxel tensors
+ * are `[N, 1, R, S]` or `[N, R, S, 1]` so they broadcast over channels; per-pair tensors are
+ * `[N, C, 1, 1]` or `[N, 1, 1, C]`.
  */
 export interface WorkingTensors {
   readonly channelsFirst: boolean;
@@ -14,9 +17,9 @@ export interface WorkingTensors {
   readonly target: tf.Tensor;
   /** Voxel weights (mask times `label != ignoreIndex`), or null when every weight is 1. */
   readonly weight: tf.Tensor | null;
-  /** The label map `[N, V]` as given (int32 or float32), or null for dense targets. */
+  /** The label map `[N, R, S]` as given (int32 or float32), or null for dense targets. */
   readonly labels: tf.Tensor | null;
-  /** The mask `[N, V]` as given, or null. */
+  /** The mask `[N, R, S]` as given, or null. */
   readonly mask: tf.Tensor | null;
 }
 
@@ -40,10 +43,20 @@ function checkDtype(name: string, tensor: tf.Tensor, allowed: readonly tf.DataTy
   }
 }
 
+/** The channel axis of a working tensor: 1 (channels-first) or 3 (channels-last). */
+export function channelAxis(channelsFirst: boolean): 1 | 3 {
+  return channelsFirst ? 1 : 3;
+}
+
+/** The shape of a per-channel (or per-pair, `leading` = N) tensor that broadcasts against a working tensor. */
+export function channelShape(leading: number, channels: number, channelsFirst: boolean): [number, number, number, number] {
+  return channelsFirst ? [leading, channels, 1, 1] : [leading, 1, 1, channels];
+}
+
 /**
  * Builds the working tensors (call inside `tf.tidy`). Shapes were already checked by core on shape
  * stand-ins. Label maps may be int32 or float32 holding integers (Keras feeds float32 targets);
- * their indicator is `label == c` computed on the fly, `[N, C, V]`/`[N, V, C]`, freed by the caller's tidy.
+ * their indicator is `label == c` computed on the fly, `[N, C, R, S]`/`[N, R, S, C]`, freed by the caller's tidy.
  */
 export function workingTensors(
   options: ResolvedCommonOptions,
@@ -55,32 +68,34 @@ export function workingTensors(
   checkDtype('input', input, ['float32', 'int32']);
   const channelsFirst = geometry.layout === 'channels-first';
   const { batch, channels, voxels } = geometry;
-  const workingShape: [number, number, number] = channelsFirst ? [batch, channels, voxels] : [batch, voxels, channels];
-  const voxelShape: [number, number, number] = channelsFirst ? [batch, 1, voxels] : [batch, voxels, 1];
-  const workingInput = tf.reshape(materialisedFloat(input), workingShape);
+  const { rows, size } = voxelSplit(voxels);
+  const workingShape = channelsFirst ? [batch, channels, rows, size] : [batch, rows, size, channels];
+  const voxelShape = channelsFirst ? [batch, 1, rows, size] : [batch, rows, size, 1];
+  // Reshape first: every op (casts included) then runs on the split shape.
+  const workingInput = materialisedFloat(tf.reshape(input, workingShape));
 
   let workingMask: tf.Tensor | null = null;
   let weight: tf.Tensor | null = null;
   if (mask !== null) {
     checkDtype('mask', mask, ['float32', 'int32', 'bool']);
-    workingMask = tf.reshape(mask, [batch, voxels]);
-    weight = tf.reshape(materialisedFloat(mask), voxelShape);
+    workingMask = tf.reshape(mask, [batch, rows, size]);
+    weight = materialisedFloat(tf.reshape(mask, voxelShape));
   }
 
   let labels: tf.Tensor | null = null;
   let workingTarget: tf.Tensor;
   if (options.targetFormat === 'labels') {
     checkDtype('label-map target', target, ['int32', 'float32']);
-    labels = tf.reshape(target, [batch, voxels]);
-    const labels3 = tf.reshape(labels, voxelShape);
+    labels = tf.reshape(target, [batch, rows, size]);
+    const voxelLabels = tf.reshape(labels, voxelShape);
     if (channels === 1) {
-      workingTarget = materialisedFloat(labels3);
+      workingTarget = materialisedFloat(voxelLabels);
     } else {
-      const channelIndices = tf.reshape(tf.range(0, channels, 1, labels.dtype === 'int32' ? 'int32' : 'float32'), channelsFirst ? [1, channels, 1] : [1, 1, channels]);
-      workingTarget = materialisedFloat(tf.equal(labels3, channelIndices));
+      const channelIndices = tf.reshape(tf.range(0, channels, 1, labels.dtype === 'int32' ? 'int32' : 'float32'), channelShape(1, channels, channelsFirst));
+      workingTarget = materialisedFloat(tf.equal(voxelLabels, channelIndices));
     }
     if (options.ignoreIndex !== null) {
-      const kept = materialisedFloat(tf.notEqual(labels3, tf.scalar(options.ignoreIndex, labels.dtype)));
+      const kept = materialisedFloat(tf.notEqual(voxelLabels, tf.scalar(options.ignoreIndex, labels.dtype)));
       // An ignored voxel of a binary (C == 1) map holds the ignore value itself: zero it so that no
       // ignore value ever enters a product, even with weight 0.
       if (channels === 1) workingTarget = tf.mul(workingTarget, kept);
@@ -88,7 +103,7 @@ export function workingTensors(
     }
   } else {
     checkDtype('dense target', target, ['float32', 'int32', 'bool']);
-    workingTarget = tf.reshape(materialisedFloat(target), workingShape);
+    workingTarget = materialisedFloat(tf.reshape(target, workingShape));
   }
   return { channelsFirst, input: workingInput, target: workingTarget, weight, labels, mask: workingMask };
 }
@@ -102,8 +117,9 @@ export function channelSoftmax(input: tf.Tensor, channelsFirst: boolean): tf.Ten
 /** Stable `log softmax` over the channel axis: `x - max - log Σ exp(x - max)`. */
 export function channelLogSoftmax(input: tf.Tensor, channelsFirst: boolean): tf.Tensor {
   if (!channelsFirst) return tf.logSoftmax(input);
-  const shifted = tf.sub(input, tf.max(input, 1, true));
-  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
+  const axis = channelAxis(channelsFirst);
+  const shifted = tf.sub(input, tf.max(input, axis, true));
+  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
 }
 
 /** `p = act(input)` (SPEC.md section 2). */

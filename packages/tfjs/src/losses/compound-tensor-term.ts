@@ -2,7 +2,7 @@ import type { CompoundKind, ResolvedLossOptions } from '@dicekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { sumPartials, voxelPartialSums } from '../internal/chunked-sums.js';
 import type { HostReader } from '../internal/host-reader.js';
-import { channelLogSoftmax } from '../internal/working-tensors.js';
+import { channelAxis, channelLogSoftmax, channelShape } from '../internal/working-tensors.js';
 
 /** Slots of the compound term's queued sums `Σ ω ℓ` and `Σ ω`. */
 export interface CompoundSlots {
@@ -21,7 +21,7 @@ interface CompoundInputs {
 }
 
 function perChannel(values: readonly number[], channels: number, channelsFirst: boolean): tf.Tensor {
-  return tf.tensor3d(Float32Array.from(values), channelsFirst ? [1, channels, 1] : [1, 1, channels]);
+  return tf.tensor(Float32Array.from(values), channelShape(1, channels, channelsFirst));
 }
 
 /** `ω`: softmax `m · Σ_c w_c t_c` per voxel; sigmoid `m · w_c` per element (null when all 1). */
@@ -30,7 +30,7 @@ function elementWeights(inputs: CompoundInputs): tf.Tensor | null {
   const classWeights = options.classWeights === null ? null : perChannel(options.classWeights, channels, channelsFirst);
   if (options.activation === 'softmax') {
     const weightedTarget = classWeights === null ? target : tf.mul(target, classWeights);
-    const omega = tf.sum(weightedTarget, channelsFirst ? 1 : 2, true);
+    const omega = tf.sum(weightedTarget, channelAxis(channelsFirst), true);
     return weight === null ? omega : tf.mul(omega, weight);
   }
   if (classWeights === null) return weight;
@@ -64,7 +64,7 @@ export function queueCompoundTerm(reader: HostReader, inputs: CompoundInputs): C
     const focal = gamma === 0 ? null : focalPower(tf.log1p(tf.neg(tf.exp(logP))), gamma);
     const alpha = Array.isArray(options.focalAlpha) ? perChannel(options.focalAlpha as readonly number[], channels, channelsFirst) : null;
     const perChannelLoss = times(times(tf.mul(target, logP), focal), alpha);
-    loss = tf.neg(tf.sum(perChannelLoss, channelsFirst ? 1 : 2, true));
+    loss = tf.neg(tf.sum(perChannelLoss, channelAxis(channelsFirst), true));
   } else {
     const logP = tf.logSigmoid(input);
     const logQ = tf.logSigmoid(tf.neg(input));
@@ -110,7 +110,7 @@ export function compoundGradient(inputs: CompoundInputs, factor: number): tf.Ten
       slope = tf.mul(target, tf.mul(power, tf.sub(tf.mul(ratio, gamma), 1)));
     }
     if (Array.isArray(options.focalAlpha)) slope = tf.mul(slope, perChannel(options.focalAlpha as readonly number[], channels, channelsFirst));
-    const total = tf.sum(slope, channelsFirst ? 1 : 2, true);
+    const total = tf.sum(slope, channelAxis(channelsFirst), true);
     gradient = tf.sub(slope, tf.mul(p, total));
   } else {
     const logP = tf.logSigmoid(input);

@@ -16,7 +16,7 @@ import { HostReader } from '../internal/host-reader.js';
 import { scaledByUpstream } from '../internal/scaled-by-upstream.js';
 import { shapeStandIn } from '../internal/shape-stand-in.js';
 import { queueStatistics, readStatistics } from '../internal/tensor-statistics.js';
-import { activate, workingTensors } from '../internal/working-tensors.js';
+import { activate, channelAxis, channelShape, workingTensors } from '../internal/working-tensors.js';
 import type { KernelChoice, LossConfig, LossFunction, TensorLossOptions } from '../types.js';
 import { compoundGradient, queueCompoundTerm, readCompoundTerm } from './compound-tensor-term.js';
 import { hostLossCall } from './host-loss-call.js';
@@ -29,7 +29,7 @@ interface HostForward {
 }
 
 function pairTensor(values: Float64Array, batch: number, channels: number, channelsFirst: boolean): tf.Tensor {
-  return tf.tensor3d(Float32Array.from(values), channelsFirst ? [batch, channels, 1] : [batch, 1, channels]);
+  return tf.tensor(Float32Array.from(values), channelShape(batch, channels, channelsFirst));
 }
 
 /**
@@ -59,14 +59,14 @@ function diceGradient(
   if (weight !== null) gradient = tf.mul(gradient, weight);
   const activation = prepared.options.activation;
   if (activation === 'softmax') {
-    const dot = tf.sum(tf.mul(gradient, probabilities), channelsFirst ? 1 : 2, true);
+    const dot = tf.sum(tf.mul(gradient, probabilities), channelAxis(channelsFirst), true);
     return tf.mul(probabilities, tf.sub(gradient, dot));
   }
   if (activation === 'sigmoid') {
     // σ'(x) = σ(x)·σ(-x): no cancellation in 1 - p for large logits.
     return tf.mul(gradient, tf.mul(probabilities, tf.sigmoid(tf.neg(input))));
   }
-  // Broadcast to the full shape (a constant coefficient alone is [N, C, 1]).
+  // Broadcast to the full shape (a constant coefficient alone is [N, C, 1, 1]).
   return tf.add(gradient, tf.zerosLike(input));
 }
 

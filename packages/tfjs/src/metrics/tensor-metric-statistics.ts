@@ -4,7 +4,7 @@ import { queueDataChecks } from '../internal/data-checks.js';
 import { HostReader } from '../internal/host-reader.js';
 import { shapeStandIn } from '../internal/shape-stand-in.js';
 import { queueStatistics, readStatistics, type StatisticsSlots } from '../internal/tensor-statistics.js';
-import { activate, materialisedFloat, workingTensors } from '../internal/working-tensors.js';
+import { activate, channelAxis, channelShape, materialisedFloat, workingTensors } from '../internal/working-tensors.js';
 import type { TensorSettings } from '../types.js';
 
 const PLAIN = { squared: false, absoluteDifference: false } as const;
@@ -34,9 +34,9 @@ function queueMetric(metric: MetricName, yTrue: tf.Tensor, yPred: tf.Tensor, opt
     const working = workingTensors(resolved, geometry, yPred, yTrue, mask ?? null);
     let hard: tf.Tensor;
     if (resolved.argmax) {
-      const axis = channelsFirst ? 1 : 2;
+      const axis = channelAxis(channelsFirst);
       const winner = tf.expandDims(tf.argMax(working.input, axis), axis);
-      const channels = tf.reshape(tf.range(0, geometry.channels, 1, 'int32'), channelsFirst ? [1, geometry.channels, 1] : [1, 1, geometry.channels]);
+      const channels = tf.reshape(tf.range(0, geometry.channels, 1, 'int32'), channelShape(1, geometry.channels, channelsFirst));
       hard = materialisedFloat(tf.equal(winner, channels));
     } else {
       const probabilities = activate(resolved.activation, working.input, channelsFirst);
