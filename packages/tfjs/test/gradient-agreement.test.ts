@@ -1,10 +1,10 @@
-import { computeLoss, type LossName, type LossOptions } from '@dicekit/core';
+import type { LossName, LossOptions } from '@dicekit/core';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoss } from '../src/index.js';
 import { composedLoss, type ComposedOptions } from '../src/test-support/composed-forward.js';
-import { closeTo, randomProblem, seededRandom } from './random-data.js';
+import { closeTo, coreReference, randomProblem, seededRandom } from './random-data.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -81,13 +81,7 @@ describe('customGrad path agrees with core (float64) on value and gradient', () 
             for (let i = 0; i < problem.target.length; i += 7) problem.target[i] = configuration.options.ignoreIndex;
           }
           const options: LossOptions = { ...configuration.options, activation: configuration.activation, layout, targetFormat: configuration.targetFormat };
-          const reference = computeLoss(
-            configuration.loss,
-            { shape: problem.inputShape, data: problem.input },
-            { shape: problem.targetShape, data: problem.target },
-            { ...options, ...(problem.mask === null ? {} : { mask: { shape: problem.maskShape, data: problem.mask } }) },
-            { gradient: true },
-          );
+          const reference = coreReference(configuration.loss, problem, options);
           const before = tf.memory().numTensors;
           const { input, target, mask } = tensorsOf(problem, labels);
           const { mask: _unused, ...tensorOptions } = options;

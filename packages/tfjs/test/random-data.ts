@@ -1,3 +1,4 @@
+import { computeLoss, type LossName, type LossOptions, type LossResult } from '@dicekit/core';
 import { mulberry32 } from '@dicekit/conformance';
 
 /** The seeded generator of SPEC.md section 8 (mulberry32), so property tests are reproducible. */
@@ -71,4 +72,15 @@ export function closeTo(actual: ArrayLike<number>, expected: ArrayLike<number>, 
     if (!(Math.abs(a - e) <= atol + rtol * scale)) return `index ${i}: ${a} vs ${e} (scale ${scale})`;
   }
   return null;
+}
+
+/** Core's float64 loss and gradient of `problem` (the mask, if any, passed as `options.mask`): the reference of the tfjs paths. */
+export function coreReference(loss: LossName, problem: ProblemData, options: LossOptions): LossResult {
+  return computeLoss(
+    loss,
+    { shape: problem.inputShape, data: problem.input },
+    { shape: problem.targetShape, data: problem.target },
+    { ...options, ...(problem.mask === null ? {} : { mask: { shape: problem.maskShape, data: problem.mask } }) },
+    { gradient: true },
+  );
 }

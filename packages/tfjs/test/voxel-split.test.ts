@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoss, tensorMetric } from '../src/index.js';
 import { voxelSplit } from '../src/internal/voxel-split.js';
-import { closeTo, randomProblem, seededRandom } from './random-data.js';
+import { closeTo, coreReference, randomProblem, seededRandom } from './random-data.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -58,13 +58,7 @@ describe('tf-op path with split voxel axes agrees with core (float64)', () => {
             layout,
             targetFormat: configuration.labels ? 'labels' : 'dense',
           };
-          const reference = computeLoss(
-            configuration.loss,
-            { shape: problem.inputShape, data: problem.input },
-            { shape: problem.targetShape, data: problem.target },
-            { ...options, ...(problem.mask === null ? {} : { mask: { shape: problem.maskShape, data: problem.mask } }) },
-            { gradient: true },
-          );
+          const reference = coreReference(configuration.loss, problem, options);
           const before = tf.memory().numTensors;
           const input = tf.tensor(problem.input, problem.inputShape);
           const target = tf.tensor(problem.target, problem.targetShape, configuration.labels ? 'int32' : 'float32');
