@@ -369,7 +369,7 @@ function copyTargetChunk(data: KernelData, wasm: WasmKernel, row: Row, start: nu
   else wasm.integers.set(data.labels.subarray(row.labelBase + start, row.labelBase + end), WASM_LAYOUT.target / 4);
 }
 
-/** Whether the WebAssembly kernel can run this call: float32 input and dense target, contiguous rows. */
+/** Whether the WebAssembly kernel can run this call: float32 input, a float32 dense target or a label map, contiguous rows. */
 function wasmApplies(data: KernelData, choice: KernelChoice, float32Exponential = true): WasmKernel | null {
   if (choice !== 'auto' || data.activation === 'softmax') return null;
   // The SIMD sigmoid evaluates e^{-|x|} in float32 (about 1.2e-7 relative): not for callers who asked
@@ -383,8 +383,10 @@ function wasmApplies(data: KernelData, choice: KernelChoice, float32Exponential 
 /**
  * Statistics of every `(n, c)` straight from the caller's arrays: read `x` (and `t`), check them,
  * activate, accumulate `I`, `P`, `T`, all in one loop, in runs of {@link RUN} voxels whose two-lane
- * sums are flushed into float64 totals. With float32 input and target the runs go through the
- * WebAssembly SIMD kernel (same bits). Returns false when a value failed a check.
+ * sums are flushed into float64 totals. With float32 input and a float32 dense target or a label map
+ * the runs go through the WebAssembly SIMD kernel (the same bits for probabilities; sigmoid's float32
+ * exponential differs by ~1e-7 relative per element); softmax goes to its own SIMD kernel
+ * (`softmax-wasm-pass.ts`). Returns false when a value failed a check.
  */
 export function directStatistics(data: KernelData, statistics: PairStatistics, choice: KernelChoice = 'auto', float32Exponential = true): boolean {
   if (data.activation === 'softmax') {
@@ -457,8 +459,9 @@ function gradientElement(sigmoid: boolean, x: number, t: number, constant: numbe
 
 /**
  * The gradient straight into the caller's buffer: `dL/dx = (constant + target·t) · σ(x)σ(-x)` (or
- * without the activation factor for probabilities), one loop, nothing allocated. Float32 input, target
- * and buffer go through the WebAssembly SIMD kernel (same bits).
+ * without the activation factor for probabilities), one loop, nothing allocated. Float32 input, a
+ * float32 dense target or a label map and a float32 buffer go through the WebAssembly SIMD kernels
+ * (softmax: `softmax-wasm-pass.ts`).
  */
 export function directGradient(data: KernelData, coefficients: ElementwiseCoefficients, output: FloatArray, choice: KernelChoice = 'auto'): void {
   if (data.activation === 'softmax') {
