@@ -3,13 +3,17 @@
  * (1) `Float32Array.prototype.set` copying an array of the input's element count (the memory-bound
  * floor), and (2) a naive multi-pass JavaScript Dice loss. Medians and min-max over runs; the tasks
  * run round-robin and each ratio is the median of per-round ratios (the naive baseline runs 3 rounds on
- * shape C). Environment: BENCH_RUNS (default 7), BENCH_SHAPES (e.g. "A,B").
+ * shape C). Every call also runs on arrays in kernel memory (`kernelMemory()`: no copy into the
+ * WebAssembly memory) on one thread and on two (`setKernelThreads(2)`), and a read-only SIMD loop over
+ * the same two arrays (`read-floor.ts`) shows what reading alone costs against the copy.
+ * Environment: BENCH_RUNS (default 7), BENCH_SHAPES (e.g. "A,B").
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { computeLoss as coreComputeLoss, mulberry32 } from '@dicekit/core';
-import { computeLoss, fastExp, kernelPath } from '../src/index.js';
+import { computeLoss, fastExp, kernelMemory, kernelPath, setKernelThreads } from '../src/index.js';
 import { naiveDice, type NaiveProblem } from './naive-dice.js';
+import { readFloor } from './read-floor.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -133,66 +137,99 @@ for (const shapeCase of cases) {
   const targetTensor = { shape: shapeCase.labels ? [batch, ...spatial] : shapeCase.shape, data: target };
   const destination = new Float32Array(elements);
   const gradient = new Float32Array(elements);
+  // The same arrays in kernel memory, read in place.
+  const memory = kernelMemory();
+  const inputInPlace = memory.float32(elements);
+  const targetInPlace = target instanceof Uint8Array ? memory.uint8(target.length) : memory.float32(target.length);
+  targetInPlace.set(target);
+  const gradientInPlace = memory.float32(elements);
+  const targetInPlaceTensor = { shape: targetTensor.shape, data: targetInPlace };
+  const floor = await readFloor(elements);
   console.log(`${shapeCase.name} ${JSON.stringify(shapeCase.shape)} ${shapeCase.labels ? 'uint8 labels' : 'float32 dense target'}: ${elements} elements`);
   for (const activation of shapeCase.activations) {
     const input = activation === 'none' ? (probabilities as Float32Array) : logits;
+    inputInPlace.set(input);
     const inputTensor = { shape: shapeCase.shape, data: input };
+    const inPlaceTensor = { shape: shapeCase.shape, data: inputInPlace };
     const options = { activation, targetFormat: shapeCase.labels ? ('labels' as const) : ('dense' as const) };
     const problem: NaiveProblem = { input, target, labels: shapeCase.labels, batch, channels, voxels, activation };
     // Same values as the float64 reference (a correctness guard on the measured configuration).
     if (elements <= 2e7) {
       const reference = coreComputeLoss('dice', inputTensor, targetTensor, options).loss.data[0] as number;
       const ours = computeLoss('dice', inputTensor, targetTensor, options).loss.data[0] as number;
+      const inPlace = computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options).loss.data[0] as number;
       const naive = naiveDice(problem, false).loss;
       if (Math.abs(ours - reference) > 1e-9 * Math.abs(reference)) throw new Error(`kernel ${ours} differs from core ${reference}`);
+      if (inPlace !== ours) throw new Error(`kernel memory ${inPlace} differs from ordinary arrays ${ours}`);
       if (Math.abs(naive - reference) > 1e-6 * Math.abs(reference)) throw new Error(`naive ${naive} differs from core ${reference}`);
     }
+    const onThreads = (threads: number, run: () => unknown) => () => {
+      setKernelThreads(threads);
+      return run();
+    };
     const timings = measureInterleaved({
       copy: () => destination.set(input),
+      readFloor1: () => floor.one(),
+      readFloor2: () => floor.two(),
       // What limits the logit kernels: one fastExp per element and nothing else (not run for 'none').
       exponentials: activation === 'none' ? () => 0 : () => exponentialFloor(input),
       forward: () => computeLoss('dice', inputTensor, targetTensor, options),
       backward: () => computeLoss('dice', inputTensor, targetTensor, options, { gradient }),
+      forwardInPlace1: onThreads(1, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options)),
+      backwardInPlace1: onThreads(1, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options, { gradient: gradientInPlace })),
+      forwardInPlace2: onThreads(2, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options)),
+      backwardInPlace2: onThreads(2, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options, { gradient: gradientInPlace })),
       naiveForward: () => naiveDice(problem, false),
       naiveBackward: () => naiveDice(problem, true),
     }, runs, elements > 3e7 ? { naiveForward: Math.min(runs, 3), naiveBackward: Math.min(runs, 3) } : {});
-    const { copy, exponentials, forward, backward, naiveForward, naiveBackward } = timings as Record<string, Timing> & {
-      copy: Timing;
-      exponentials: Timing;
-      forward: Timing;
-      backward: Timing;
-      naiveForward: Timing;
-      naiveBackward: Timing;
-    };
+    const t = timings as Record<string, Timing>;
+    const copy = t.copy as Timing;
     const bandwidth = (2 * 4 * elements) / (copy.median / 1000);
-    const exponentialRatio = activation === 'none' ? '-' : `${roundRatio(exponentials, copy).toFixed(2)}x`;
-    console.log(`  ${activation}: copy ${timing(copy)} (${(bandwidth / 1e9).toFixed(2)} GB/s read+write); one fastExp per element alone ${timing(exponentials)} = ${exponentialRatio} copy`);
-    for (const [mode, ours, naive] of [
-      ['forward', forward, naiveForward],
-      ['fwd+grad', backward, naiveBackward],
+    const exponentialRatio = activation === 'none' ? '-' : `${roundRatio(t.exponentials as Timing, copy).toFixed(2)}x`;
+    const floorText = `${roundRatio(t.readFloor1 as Timing, copy).toFixed(2)}x / ${roundRatio(t.readFloor2 as Timing, copy).toFixed(2)}x`;
+    console.log(
+      `  ${activation}: copy ${timing(copy)} (${(bandwidth / 1e9).toFixed(2)} GB/s read+write); read-only floor 1 / 2 threads ${timing(t.readFloor1 as Timing)} / ${timing(
+        t.readFloor2 as Timing,
+      )} = ${floorText} copy; one fastExp per element alone ${timing(t.exponentials as Timing)} = ${exponentialRatio} copy`,
+    );
+    for (const [mode, naive, variants] of [
+      ['forward', t.naiveForward, [['ordinary arrays', t.forward], ['kernel memory, 1 thread', t.forwardInPlace1], ['kernel memory, 2 threads', t.forwardInPlace2]]],
+      ['fwd+grad', t.naiveBackward, [['ordinary arrays', t.backward], ['kernel memory, 1 thread', t.backwardInPlace1], ['kernel memory, 2 threads', t.backwardInPlace2]]],
     ] as const) {
-      rows.push([
-        shapeCase.name,
-        activation,
-        mode,
-        timing(ours),
-        `${format(copy.median)} ms (${(bandwidth / 1e9).toFixed(1)} GB/s)`,
-        `${roundRatio(ours, copy).toFixed(2)}x`,
-        exponentialRatio,
-        timing(naive),
-        `${roundRatio(naive, ours).toFixed(1)}x`,
-        megabytes(ours.allocated),
-        megabytes(naive.allocated),
-      ]);
-      console.log(
-        `  ${activation} ${mode}: ${timing(ours)} = ${roundRatio(ours, copy).toFixed(2)}x copy; naive ${timing(naive)} = ${roundRatio(naive, ours).toFixed(1)}x slower; held after call: kernel ${megabytes(ours.allocated)}, naive ${megabytes(naive.allocated)}`,
-      );
+      for (const [arrays, ours] of variants) {
+        rows.push([
+          shapeCase.name,
+          activation,
+          mode,
+          arrays,
+          timing(ours as Timing),
+          `${format(copy.median)} ms (${(bandwidth / 1e9).toFixed(1)} GB/s)`,
+          `${roundRatio(ours as Timing, copy).toFixed(2)}x`,
+          floorText,
+          exponentialRatio,
+          timing(naive as Timing),
+          `${roundRatio(naive as Timing, ours as Timing).toFixed(1)}x`,
+          megabytes((ours as Timing).allocated),
+          megabytes((naive as Timing).allocated),
+        ]);
+        console.log(
+          `  ${activation} ${mode}, ${arrays}: ${timing(ours as Timing)} = ${roundRatio(ours as Timing, copy).toFixed(2)}x copy; naive ${timing(naive as Timing)} = ${roundRatio(
+            naive as Timing,
+            ours as Timing,
+          ).toFixed(1)}x slower; held after call: kernel ${megabytes((ours as Timing).allocated)}, naive ${megabytes((naive as Timing).allocated)}`,
+        );
+      }
     }
   }
+  setKernelThreads(1);
+  floor.close();
+  memory.free(inputInPlace);
+  memory.free(targetInPlace);
+  memory.free(gradientInPlace);
 }
 
 console.log('\nratios: median over rounds of the per-round ratio (each round runs every task once)');
-console.log('| shape | activation | mode | kernel median [min-max] | copy median | kernel / copy | exp-only / copy | naive median [min-max] | naive / kernel | kernel held | naive held |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| shape | activation | mode | arrays | kernel median [min-max] | copy median | kernel / copy | read floor / copy (1 / 2 threads) | exp-only / copy | naive median [min-max] | naive / kernel | kernel held | naive held |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\npeak RSS of this process: ${megabytes(process.resourceUsage().maxRSS * 1024)}`);

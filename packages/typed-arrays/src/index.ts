@@ -20,3 +20,5 @@ export { fastExp } from './math/fast-exp.js';
 export { kernelPath } from './kernel/kernel-path.js';
 export type { KernelChoice } from './kernel/direct-pass.js';
 export type { FloatArray, LabelArray, WeightArray } from './kernel/kernel-data.js';
+export { kernelMemory, type KernelMemory } from './memory/kernel-memory.js';
+export { kernelThreads, setKernelThreads } from './threads/kernel-threads.js';

@@ -13,6 +13,7 @@ export const KNOWN_BACKENDS: Readonly<Record<string, { module: string; note: str
   core: { module: '@dicekit/core', note: 'float64 reference' },
   'typed-arrays': { module: '@dicekit/typed-arrays/conformance', note: 'fast kernels, float64 input' },
   'typed-arrays-f32': { module: '@dicekit/typed-arrays/conformance', note: 'fast kernels, inputs rounded to float32' },
+  'typed-arrays-kernel-memory': { module: '@dicekit/typed-arrays/conformance', note: 'fast kernels in place on kernelMemory() arrays, 2 threads, float32' },
   'tfjs-cpu': { module: '@dicekit/tfjs/conformance', note: 'TensorFlow.js cpu backend' },
   'tfjs-wasm': { module: '@dicekit/tfjs/conformance', note: 'TensorFlow.js wasm backend' },
   'onnxruntime-web': { module: '@dicekit/onnxruntime-web/conformance', note: 'onnxruntime-web wasm EP, 1 thread' },

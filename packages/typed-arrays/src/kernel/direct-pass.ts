@@ -4,9 +4,10 @@ import { wasmKernel, type WasmKernel } from '../wasm/wasm-kernel.js';
 import { WASM_LAYOUT } from '../wasm/kernel-source.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
 import { softmaxGradientInWasm, softmaxPlan, softmaxStatisticsInWasm } from './softmax-wasm-pass.js';
+import { zeroCopyDirectGradient, zeroCopyDirectStatistics, zeroCopyPlan } from './zero-copy-pass.js';
 
 // Partial sums are flushed into the float64 totals every this many voxels (blocked summation).
-const RUN = 4096;
+export const RUN = 4096;
 
 /**
  * Whether the direct (blockless) kernels apply: no voxel weights, plain sums (neither `squared` nor `softLabel`) and no compound term. This is the
@@ -189,15 +190,15 @@ function directSoftmaxGradient(data: KernelData, coefficients: ElementwiseCoeffi
 export type KernelChoice = 'auto' | 'javascript';
 
 /** Where a row of the direct path lives and how to read it. */
-interface Row {
+export interface Row {
   readonly base: number;
   readonly labelBase: number;
   readonly channel: number;
 }
 
 /** Float64 slots of one run's partial sums: `[I0..I3, P0..P3, T0..T3]` (four lanes), then the tail `[I, P, T]`. */
-const LANE_SLOTS = 15;
-const TAIL = 12;
+export const LANE_SLOTS = 15;
+export const TAIL = 12;
 
 /**
  * One run of a row (`[start, end)`, at most {@link RUN} voxels), in JavaScript, written to `lanes` as
@@ -300,7 +301,7 @@ function sigmoidRun(data: KernelData, row: Row, start: number, end: number, lane
 }
 
 /** The elements `[voxel, end)` (fewer than four) summed from 0 into the tail slots. */
-function tailRun(data: KernelData, row: Row, voxel: number, end: number, index: number, lanes: Float64Array): boolean {
+export function tailRun(data: KernelData, row: Row, voxel: number, end: number, index: number, lanes: Float64Array): boolean {
   const { channels, voxelStride } = data.geometry;
   const sigmoid = data.activation === 'sigmoid';
   let bad = false;
@@ -324,7 +325,7 @@ function tailRun(data: KernelData, row: Row, voxel: number, end: number, index: 
 }
 
 /** The run's total of statistic `which` (0 `I`, 1 `P`, 2 `T`): `((l0 + l1) + (l2 + l3)) + tail`, the one order of both paths. */
-function laneTotal(lanes: Float64Array, which: number): number {
+export function laneTotal(lanes: Float64Array, which: number): number {
   const base = 4 * which;
   return (
     ((lanes[base] as number) + (lanes[base + 1] as number) + ((lanes[base + 2] as number) + (lanes[base + 3] as number))) +
@@ -346,7 +347,7 @@ function sigmoidOf(x: number): number {
 }
 
 /** The target of one element, or -1 when it fails the data checks (a dense value outside [0, 1], a bad label). */
-function targetOf(data: KernelData, index: number, voxelIndex: number, channel: number, channels: number): number {
+export function targetOf(data: KernelData, index: number, voxelIndex: number, channel: number, channels: number): number {
   const dense = data.dense;
   if (dense !== null) {
     const t = dense[index] as number;
@@ -398,6 +399,30 @@ export function directStatistics(data: KernelData, statistics: PairStatistics, c
   const wasm = wasmApplies(data, choice, float32Exponential);
   const lanes = new Float64Array(LANE_SLOTS);
   let valid = true;
+  const inPlace = wasm === null ? null : zeroCopyPlan(data, wasm);
+  if (inPlace !== null) {
+    // Arrays in kernel memory: the same runs and the same order of additions, without the copies.
+    const kernelValid = zeroCopyDirectStatistics(data, inPlace, RUN, (pair, run, sums, offset) => {
+      const start = run * RUN;
+      const end = Math.min(voxels, start + RUN);
+      const tailStart = start + 4 * ((end - start) >> 2);
+      for (let slot = 0; slot < TAIL; slot++) lanes[slot] = sums[offset + slot] as number;
+      if (tailStart < end) {
+        // Only a row's last run can end in a partial quad.
+        const channel = pair % channels;
+        const sample = (pair - channel) / channels;
+        const row: Row = { base: sample * sampleStride + channel * channelStride, labelBase: sample * voxels, channel };
+        if (!tailRun(data, row, tailStart, end, row.base + tailStart, lanes)) valid = false;
+      } else {
+        lanes.fill(0, TAIL, LANE_SLOTS);
+      }
+      const first = run === 0;
+      statistics.intersection[pair] = (first ? 0 : (statistics.intersection[pair] as number)) + laneTotal(lanes, 0);
+      statistics.prediction[pair] = (first ? 0 : (statistics.prediction[pair] as number)) + laneTotal(lanes, 1);
+      statistics.target[pair] = (first ? 0 : (statistics.target[pair] as number)) + laneTotal(lanes, 2);
+    });
+    return kernelValid && valid;
+  }
   for (let sample = 0; sample < batch; sample++) {
     for (let channel = 0; channel < channels; channel++) {
       const row: Row = { base: sample * sampleStride + channel * channelStride, labelBase: sample * voxels, channel };
@@ -448,7 +473,7 @@ export function directStatistics(data: KernelData, statistics: PairStatistics, c
 }
 
 /** `(constant + slope·t) · σ(x)σ(-x)` (or without the factor) for one element, as the kernel computes it. */
-function gradientElement(sigmoid: boolean, x: number, t: number, constant: number, slope: number): number {
+export function gradientElement(sigmoid: boolean, x: number, t: number, constant: number, slope: number): number {
   const g = constant + slope * t;
   if (!sigmoid) return g;
   const e = fastExp(-Math.abs(x));
@@ -477,6 +502,22 @@ export function directGradient(data: KernelData, coefficients: ElementwiseCoeffi
   const sigmoid = data.activation === 'sigmoid';
   const binaryLabels = channels === 1;
   const wasm = output instanceof Float32Array ? wasmApplies(data, choice) : null;
+  const inPlace = wasm === null ? null : zeroCopyPlan(data, wasm);
+  if (inPlace !== null && zeroCopyDirectGradient(data, inPlace, RUN, coefficients, output)) {
+    // The kernels wrote every row but its last `voxels mod 4` elements.
+    for (let pair = 0; pair < batch * channels; pair++) {
+      const channel = pair % channels;
+      const sample = (pair - channel) / channels;
+      const base = sample * sampleStride + channel * channelStride;
+      const constant = coefficients.constant[pair] as number;
+      const slope = coefficients.target[pair] as number;
+      for (let voxel = voxels - (voxels % 4); voxel < voxels; voxel++) {
+        const t = targetOf(data, base + voxel, sample * voxels + voxel, channel, channels);
+        output[base + voxel] = gradientElement(sigmoid, input[base + voxel] as number, t, constant, slope);
+      }
+    }
+    return;
+  }
   for (let sample = 0; sample < batch; sample++) {
     for (let channel = 0; channel < channels; channel++) {
       const pair = sample * channels + channel;

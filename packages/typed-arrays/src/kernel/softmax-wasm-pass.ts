@@ -4,6 +4,9 @@ import { WASM_LAYOUT } from '../wasm/kernel-source.js';
 import { SOFTMAX_LAYOUT } from '../wasm/softmax-source.js';
 import type { SoftmaxVariant, WasmKernel } from '../wasm/wasm-kernel.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
+import { allocateScratch, kernelAddress, releaseScratch } from '../memory/kernel-memory.js';
+import { runItems } from '../threads/kernel-threads.js';
+import { writeJob, zeroCopyPlan, type JobFields } from './zero-copy-pass.js';
 
 /** How one softmax call maps onto the WebAssembly kernels: its variant and chunk size in voxels. */
 export interface SoftmaxPlan {
@@ -92,52 +95,158 @@ function voxelInJavaScript(data: KernelData, sample: number, voxel: number, p: F
   return valid;
 }
 
+/** Adds one chunk's lane sums (`sums[at ..]`, 12 per channel) to the totals `[I, P, T]` per channel as `(l0 + l1) + (l2 + l3)`. */
+function foldChunk(sums: Float64Array, at: number, channels: number, totals: Float64Array): void {
+  for (let channel = 0; channel < channels; channel++) {
+    for (let which = 0; which < 3; which++) {
+      const lane = at + 12 * channel + 4 * which;
+      totals[3 * channel + which] =
+        (totals[3 * channel + which] as number) + ((sums[lane] as number) + (sums[lane + 1] as number) + ((sums[lane + 2] as number) + (sums[lane + 3] as number)));
+    }
+  }
+}
+
+/** The chunk's last 0-3 voxels in JavaScript, added to `tail` (`[I, P, T]` per channel); false when a value failed the checks. */
+function tailVoxels(data: KernelData, sample: number, from: number, to: number, p: Float64Array, t: Float64Array, tail: Float64Array): boolean {
+  let valid = true;
+  for (let voxel = from; voxel < to; voxel++) {
+    if (!voxelInJavaScript(data, sample, voxel, p, t)) {
+      valid = false;
+      continue;
+    }
+    for (let channel = 0; channel < data.geometry.channels; channel++) {
+      tail[3 * channel] = (tail[3 * channel] as number) + (p[channel] as number) * (t[channel] as number);
+      tail[3 * channel + 1] = (tail[3 * channel + 1] as number) + (p[channel] as number);
+      tail[3 * channel + 2] = (tail[3 * channel + 2] as number) + (t[channel] as number);
+    }
+  }
+  return valid;
+}
+
+/** `statistics[n, c] = totals + tail` for one sample. */
+function storeSample(statistics: PairStatistics, sample: number, channels: number, totals: Float64Array, tail: Float64Array): void {
+  for (let channel = 0; channel < channels; channel++) {
+    const pair = sample * channels + channel;
+    statistics.intersection[pair] = (totals[3 * channel] as number) + (tail[3 * channel] as number);
+    statistics.prediction[pair] = (totals[3 * channel + 1] as number) + (tail[3 * channel + 1] as number);
+    statistics.target[pair] = (totals[3 * channel + 2] as number) + (tail[3 * channel + 2] as number);
+  }
+}
+
 /**
- * Softmax statistics of every `(n, c)` through the SIMD kernels, chunk by chunk; per sample the
- * kernels' float64 lane sums are combined as `(low0 + low1) + (high0 + high1)` plus the JavaScript tail.
- * Returns false when a value failed the data checks.
+ * Softmax statistics of every `(n, c)` through the SIMD kernels, chunk by chunk: each chunk's float64
+ * lane sums are folded into the sample's totals as `(l0 + l1) + (l2 + l3)`, in chunk order, then the
+ * JavaScript tail is added. Arrays in kernel memory take the same chunks in place (possibly on several
+ * threads), so the bits are the same either way. Returns false when a value failed the data checks.
  */
 export function softmaxStatisticsInWasm(data: KernelData, plan: SoftmaxPlan, statistics: PairStatistics): boolean {
   const { batch, channels, voxels } = data.geometry;
   const { wasm, chunkVoxels } = plan;
-  const forward = wasm.softmaxForward[plan.variant];
-  const sums = wasm.doubles;
-  const sumsBase = SOFTMAX_LAYOUT.sums / 8;
   const p = new Float64Array(channels);
   const t = new Float64Array(channels);
   const tail = new Float64Array(3 * channels);
+  const totals = new Float64Array(3 * channels);
+  const chunks = Math.ceil(voxels / chunkVoxels);
+  const lastChunkQuads = (voxels - (chunks - 1) * chunkVoxels) >> 2;
+  const tailFrom = (chunks - 1) * chunkVoxels + 4 * lastChunkQuads;
   let valid = true;
+  const inPlace = zeroCopySoftmax(data, plan);
+  if (inPlace !== null) {
+    const items = batch * chunks;
+    const results = allocateScratch(items * 96 * channels);
+    try {
+      writeJob(wasm, softmaxJob(data, plan, inPlace, { gradient: 0, results, coefficients: 0 }));
+      if (runItems(wasm, `forward_softmax_${inPlace.variant}`, items, batch * channels * voxels) !== 0) valid = false;
+      const sums = new Float64Array(wasm.memory.buffer, results, items * 12 * channels);
+      for (let sample = 0; sample < batch; sample++) {
+        totals.fill(0);
+        tail.fill(0);
+        for (let chunk = 0; chunk < chunks; chunk++) foldChunk(sums, (sample * chunks + chunk) * 12 * channels, channels, totals);
+        if (!tailVoxels(data, sample, tailFrom, voxels, p, t, tail)) valid = false;
+        storeSample(statistics, sample, channels, totals, tail);
+      }
+    } finally {
+      releaseScratch(results);
+    }
+    return valid;
+  }
+  const forward = wasm.softmaxForward[plan.variant];
+  const sums = wasm.doubles;
+  const sumsBase = SOFTMAX_LAYOUT.sums / 8;
   for (let sample = 0; sample < batch; sample++) {
-    sums.fill(0, sumsBase, sumsBase + 12 * channels);
+    totals.fill(0);
     tail.fill(0);
     for (let start = 0; start < voxels; start += chunkVoxels) {
       const count = Math.min(chunkVoxels, voxels - start);
       copyChunk(data, plan, sample, start, count);
       const quads = count >> 2;
+      sums.fill(0, sumsBase, sumsBase + 12 * channels);
       if (forward(WASM_LAYOUT.input, targetPointer(data), quads, channels, 4 * chunkVoxels) !== 0) valid = false;
-      for (let voxel = start + 4 * quads; voxel < start + count; voxel++) {
-        if (!voxelInJavaScript(data, sample, voxel, p, t)) {
-          valid = false;
-          continue;
-        }
-        for (let channel = 0; channel < channels; channel++) {
-          tail[3 * channel] = (tail[3 * channel] as number) + (p[channel] as number) * (t[channel] as number);
-          tail[3 * channel + 1] = (tail[3 * channel + 1] as number) + (p[channel] as number);
-          tail[3 * channel + 2] = (tail[3 * channel + 2] as number) + (t[channel] as number);
-        }
-      }
+      foldChunk(sums, sumsBase, channels, totals);
     }
-    for (let channel = 0; channel < channels; channel++) {
-      const at = sumsBase + 12 * channel;
-      const lanes = (which: number) =>
-        (sums[at + 4 * which] as number) + (sums[at + 4 * which + 1] as number) + ((sums[at + 4 * which + 2] as number) + (sums[at + 4 * which + 3] as number));
-      const pair = sample * channels + channel;
-      statistics.intersection[pair] = lanes(0) + (tail[3 * channel] as number);
-      statistics.prediction[pair] = lanes(1) + (tail[3 * channel + 1] as number);
-      statistics.target[pair] = lanes(2) + (tail[3 * channel + 2] as number);
-    }
+    if (!tailVoxels(data, sample, tailFrom, voxels, p, t, tail)) valid = false;
+    storeSample(statistics, sample, channels, totals, tail);
   }
   return valid;
+}
+
+/** Where a softmax call's arrays sit in kernel memory, with the kernel variant that reads them there. */
+interface SoftmaxInPlace {
+  readonly variant: SoftmaxVariant;
+  readonly input: number;
+  readonly target: number;
+  readonly targetVoxelBytes: number;
+}
+
+function zeroCopySoftmax(data: KernelData, plan: SoftmaxPlan): SoftmaxInPlace | null {
+  const inPlace = zeroCopyPlan(data, plan.wasm);
+  if (inPlace === null) return null;
+  const layout = plan.planar ? 'planar' : 'interleaved';
+  const targetVoxelBytes = inPlace.target === 'dense' ? (plan.planar ? 4 : 4 * data.geometry.channels) : inPlace.targetVoxelBytes;
+  return { variant: `${layout}_${inPlace.target}`, input: inPlace.input, target: inPlace.targetAddress, targetVoxelBytes };
+}
+
+/** The softmax job: one item per chunk of `plan.chunkVoxels` voxels of each sample. */
+function softmaxJob(data: KernelData, plan: SoftmaxPlan, inPlace: SoftmaxInPlace, extra: { gradient: number; results: number; coefficients: number }): JobFields {
+  const { voxels, channels, sampleStride, channelStride } = data.geometry;
+  const labels = data.labels !== null;
+  return {
+    input: inPlace.input,
+    target: inPlace.target,
+    gradient: extra.gradient,
+    results: extra.results,
+    coefficients: extra.coefficients,
+    voxels,
+    channels,
+    itemVoxels: plan.chunkVoxels,
+    itemsPerRow: Math.ceil(voxels / plan.chunkVoxels),
+    inputSampleBytes: 4 * sampleStride,
+    inputChannelBytes: 4 * channelStride,
+    targetSampleBytes: labels ? voxels * inPlace.targetVoxelBytes : 4 * sampleStride,
+    targetChannelBytes: 0,
+    targetVoxelBytes: inPlace.targetVoxelBytes,
+    inputVoxelBytes: plan.planar ? 4 : 4 * channels,
+    row: plan.planar ? 4 * channelStride : 0,
+  };
+}
+
+/** The softmax gradient of the last 0-3 voxels of each sample, in JavaScript. */
+function gradientTail(data: KernelData, coefficients: ElementwiseCoefficients, output: FloatArray, sample: number, from: number, p: Float64Array, t: Float64Array): void {
+  const { channels, voxels, sampleStride, channelStride, voxelStride } = data.geometry;
+  const sampleBase = sample * sampleStride;
+  for (let voxel = from; voxel < voxels; voxel++) {
+    voxelInJavaScript(data, sample, voxel, p, t);
+    let dot = 0;
+    for (let channel = 0; channel < channels; channel++) {
+      const pair = sample * channels + channel;
+      dot += ((coefficients.constant[pair] as number) + (coefficients.target[pair] as number) * (t[channel] as number)) * (p[channel] as number);
+    }
+    for (let channel = 0; channel < channels; channel++) {
+      const pair = sample * channels + channel;
+      const g = (coefficients.constant[pair] as number) + (coefficients.target[pair] as number) * (t[channel] as number);
+      output[sampleBase + voxel * voxelStride + channel * channelStride] = (p[channel] as number) * (g - dot);
+    }
+  }
 }
 
 /**
@@ -146,13 +255,33 @@ export function softmaxStatisticsInWasm(data: KernelData, plan: SoftmaxPlan, sta
  * checked by the statistics pass.
  */
 export function softmaxGradientInWasm(data: KernelData, plan: SoftmaxPlan, coefficients: ElementwiseCoefficients, output: FloatArray): void {
-  const { batch, channels, voxels, sampleStride, channelStride, voxelStride } = data.geometry;
+  const { batch, channels, voxels, sampleStride, channelStride } = data.geometry;
   const { wasm, chunkVoxels } = plan;
+  const p = new Float64Array(channels);
+  const t = new Float64Array(channels);
+  const chunks = Math.ceil(voxels / chunkVoxels);
+  const tailFrom = (chunks - 1) * chunkVoxels + 4 * ((voxels - (chunks - 1) * chunkVoxels) >> 2);
+  const inPlace = zeroCopySoftmax(data, plan);
+  const gradient = kernelAddress(output);
+  if (inPlace !== null && output instanceof Float32Array && gradient >= 0) {
+    const table = allocateScratch(batch * channels * 16);
+    try {
+      const values = new Float64Array(wasm.memory.buffer, table, 2 * batch * channels);
+      for (let pair = 0; pair < batch * channels; pair++) {
+        values[2 * pair] = coefficients.constant[pair] as number;
+        values[2 * pair + 1] = coefficients.target[pair] as number;
+      }
+      writeJob(wasm, softmaxJob(data, plan, inPlace, { gradient, results: 0, coefficients: table }));
+      runItems(wasm, `backward_softmax_${inPlace.variant}`, batch * chunks, batch * channels * voxels);
+    } finally {
+      releaseScratch(table);
+    }
+    for (let sample = 0; sample < batch; sample++) gradientTail(data, coefficients, output, sample, tailFrom, p, t);
+    return;
+  }
   const backward = wasm.softmaxBackward[plan.variant];
   const { doubles, floats } = wasm;
   const coefficientBase = SOFTMAX_LAYOUT.coefficients / 8;
-  const p = new Float64Array(channels);
-  const t = new Float64Array(channels);
   for (let sample = 0; sample < batch; sample++) {
     for (let channel = 0; channel < channels; channel++) {
       doubles[coefficientBase + 2 * channel] = coefficients.constant[sample * channels + channel] as number;
@@ -173,19 +302,7 @@ export function softmaxGradientInWasm(data: KernelData, plan: SoftmaxPlan, coeff
       } else {
         output.set(floats.subarray(gradientBase, gradientBase + 4 * quads * channels), sampleBase + start * channels);
       }
-      for (let voxel = start + 4 * quads; voxel < start + count; voxel++) {
-        voxelInJavaScript(data, sample, voxel, p, t);
-        let dot = 0;
-        for (let channel = 0; channel < channels; channel++) {
-          const pair = sample * channels + channel;
-          dot += ((coefficients.constant[pair] as number) + (coefficients.target[pair] as number) * (t[channel] as number)) * (p[channel] as number);
-        }
-        for (let channel = 0; channel < channels; channel++) {
-          const pair = sample * channels + channel;
-          const g = (coefficients.constant[pair] as number) + (coefficients.target[pair] as number) * (t[channel] as number);
-          output[sampleBase + voxel * voxelStride + channel * channelStride] = (p[channel] as number) * (g - dot);
-        }
-      }
     }
+    gradientTail(data, coefficients, output, sample, tailFrom, p, t);
   }
 }

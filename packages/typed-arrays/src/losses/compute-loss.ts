@@ -21,6 +21,7 @@ import { gradientPass, type CompoundGradient } from '../kernel/gradient-pass.js'
 import { kernelDataOf, type FloatArray } from '../kernel/kernel-data.js';
 import { BlockScratch } from '../kernel/block-scratch.js';
 import { statisticsPass } from '../kernel/statistics-pass.js';
+import { kernelAddress } from '../memory/kernel-memory.js';
 
 /**
  * Whether and where to write `d loss / d input`: `true` allocates a buffer of the input's float type
@@ -47,7 +48,8 @@ export interface TypedArrayLossResult {
 }
 
 function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  if (a.buffer !== b.buffer) return false;
+  // Arrays in kernel memory may hold different buffer objects of the same (grown) memory.
+  if (a.buffer !== b.buffer && !(kernelAddress(a) >= 0 && kernelAddress(b) >= 0)) return false;
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 

@@ -8,9 +8,10 @@ export async function assembleKernel(): Promise<Uint8Array> {
   const imported = (await import('wabt')) as unknown as { default?: typeof import('wabt') } & typeof import('wabt');
   const createWabt = imported.default ?? imported;
   const wabt = await createWabt();
-  const module = wabt.parseWat('dicekit-kernel.wat', kernelWat(), { simd: true });
+  const features = { simd: true, threads: true, bulk_memory: true };
+  const module = wabt.parseWat('dicekit-kernel.wat', kernelWat(), features);
   try {
-    module.validate();
+    (module.validate as (options?: object) => void)(features);
     return Uint8Array.from(module.toBinary({ canonicalize_lebs: true }).buffer);
   } finally {
     module.destroy();

@@ -19,8 +19,8 @@ export const SOFTMAX_LAYOUT = {
 
 /** How the channels of four consecutive voxels sit in the chunk: one row per channel, or voxel-major. */
 export type SoftmaxLayout = 'planar' | 'interleaved';
-/** The target of the chunk: float32 dense values in the input's layout, or an int32 label per voxel. */
-export type SoftmaxTarget = 'dense' | 'labels';
+/** The target of the chunk: float32 dense values in the input's layout, or an int32 (uint8) label per voxel. */
+export type SoftmaxTarget = 'dense' | 'labels' | 'labels8';
 
 /**
  * Four float32 lanes of channel `c` for voxels `4i .. 4i + 3`, at `$address`: one load in planar
@@ -78,7 +78,7 @@ function softmaxOfGroup(layout: SoftmaxLayout): string {
      0,
      `${addressOf('$input')}
     (local.set $a (f32x4.sub ${loadLanes(layout)} (local.get $max)))${exponential32()}
-    (v128.store (i32.add (i32.const ${SOFTMAX_LAYOUT.exponentials}) (i32.shl (local.get $c) (i32.const 4))) (local.get $e))
+    (v128.store (i32.add (local.get $exponentials) (i32.shl (local.get $c) (i32.const 4))) (local.get $e))
     (local.set $totalLow (f64x2.add (local.get $totalLow) ${promoteLow('(local.get $e)')}))
     (local.set $totalHigh (f64x2.add (local.get $totalHigh) ${promoteHigh('(local.get $e)')}))`,
    )}
@@ -88,13 +88,13 @@ function softmaxOfGroup(layout: SoftmaxLayout): string {
 
 /** `$pLow`, `$pHigh`: channel `$c`'s probabilities in float64 from its stored exponential. */
 const probabilitiesOfChannel = `
-    (local.set $e (v128.load (i32.add (i32.const ${SOFTMAX_LAYOUT.exponentials}) (i32.shl (local.get $c) (i32.const 4)))))
+    (local.set $e (v128.load (i32.add (local.get $exponentials) (i32.shl (local.get $c) (i32.const 4)))))
     (local.set $pLow (f64x2.mul ${promoteLow('(local.get $e)')} (local.get $inverseLow)))
     (local.set $pHigh (f64x2.mul ${promoteHigh('(local.get $e)')} (local.get $inverseHigh)))`;
 
 /** `$tLow`, `$tHigh`: channel `$c`'s targets in float64 (the label test, or the dense values checked). */
 function targetOfChannel(layout: SoftmaxLayout, target: SoftmaxTarget): string {
-  if (target === 'labels') {
+  if (target !== 'dense') {
     return `
     (local.set $hit (i32x4.eq (local.get $labels) (i32x4.splat (local.get $c))))
     (local.set $tLow (v128.and ${splat(1)} (i64x2.extend_low_i32x4_s (local.get $hit))))
@@ -107,13 +107,20 @@ function targetOfChannel(layout: SoftmaxLayout, target: SoftmaxTarget): string {
     (local.set $tHigh ${promoteHigh('(local.get $t)')})`;
 }
 
-/** Labels of the four voxels, each checked to be a channel (unsigned compare: negatives fail too). */
-const loadLabels = `
-   (local.set $labels (v128.load (i32.add (local.get $target) (i32.shl (local.get $i) (i32.const 4)))))
+/** Labels of the four voxels (int32, or uint8 widened), each checked to be a channel (unsigned compare: negatives fail too). */
+const loadLabels = (target: SoftmaxTarget) =>
+  target === 'dense'
+    ? ''
+    : `
+   (local.set $labels ${
+     target === 'labels'
+       ? '(v128.load (i32.add (local.get $target) (i32.shl (local.get $i) (i32.const 4))))'
+       : '(i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (i32.add (local.get $target) (i32.shl (local.get $i) (i32.const 2))))))'
+   })
    (local.set $bad (v128.or (local.get $bad) (v128.not (i32x4.lt_u (local.get $labels) (i32x4.splat (local.get $channels))))))`;
 
 const V128_LOCALS = ['max', 'x', 'a', 'k', 'r', 'r2', 'e', 't', 'out', 'labels', 'hit', 'bad', 'totalLow', 'totalHigh', 'inverseLow', 'inverseHigh', 'pLow', 'pHigh', 'tLow', 'tHigh', 'gLow', 'gHigh', 'dotLow', 'dotHigh', 'constantLanes', 'slopeLanes'];
-const I32_LOCALS = ['i', 'c', 'group', 'groupBytes', 'channelBytes', 'voxelBytes', 'voxelBytes2', 'voxelBytes3', 'address', 'sum'];
+const I32_LOCALS = ['i', 'c', 'group', 'groupBytes', 'channelBytes', 'voxelBytes', 'voxelBytes2', 'voxelBytes3', 'address', 'sum', 'exponentials', 'sums', 'coefficients'];
 
 /**
  * The byte steps of the chunk: planar chunks step 16 bytes per group and `$row` per channel;
@@ -132,7 +139,12 @@ function stepsOf(layout: SoftmaxLayout): string {
   (local.set $voxelBytes3 (i32.mul (local.get $channels) (i32.const 12)))
   (local.set $groupBytes (i32.shl (local.get $channels) (i32.const 4)))
   (local.set $channelBytes (i32.const 4))`;
-  return `${locals}@constants${steps}`;
+  // The scratch regions of this thread's frame (the instance's `frame` global; 0 on the main thread).
+  const frame = `
+  (local.set $exponentials (i32.add (global.get $frame) (i32.const ${SOFTMAX_LAYOUT.exponentials})))
+  (local.set $sums (i32.add (global.get $frame) (i32.const ${SOFTMAX_LAYOUT.sums})))
+  (local.set $coefficients (i32.add (global.get $frame) (i32.const ${SOFTMAX_LAYOUT.coefficients})))`;
+  return `${locals}@constants${frame}${steps}`;
 }
 
 /** The loop over the chunk's groups of four voxels around `body`. */
@@ -157,11 +169,11 @@ const accumulate = (offset: number, value: string) =>
  */
 function softmaxForward(layout: SoftmaxLayout, target: SoftmaxTarget): string {
   const name = `forward_softmax_${layout}_${target}`;
-  return withConstants(`(export "${name}") (param $input i32) (param $target i32) (param $quads i32) (param $channels i32) (param $row i32) (result i32)`, () => `
-  ${stepsOf(layout)}${overGroups(`${softmaxOfGroup(layout)}${target === 'labels' ? loadLabels : ''}${overChannels(
+  return withConstants(`$${name} (export "${name}") (param $input i32) (param $target i32) (param $quads i32) (param $channels i32) (param $row i32) (result i32)`, () => `
+  ${stepsOf(layout)}${overGroups(`${softmaxOfGroup(layout)}${loadLabels(target)}${overChannels(
     0,
     `${probabilitiesOfChannel}${targetOfChannel(layout, target)}
-    (local.set $sum (i32.add (i32.const ${SOFTMAX_LAYOUT.sums}) (i32.mul (local.get $c) (i32.const 96))))${accumulate(0, '(f64x2.mul (local.get $pLow) (local.get $tLow))')}${accumulate(
+    (local.set $sum (i32.add (local.get $sums) (i32.mul (local.get $c) (i32.const 96))))${accumulate(0, '(f64x2.mul (local.get $pLow) (local.get $tLow))')}${accumulate(
       16,
       '(f64x2.mul (local.get $pHigh) (local.get $tHigh))',
     )}${accumulate(32, '(local.get $pLow)')}${accumulate(48, '(local.get $pHigh)')}${accumulate(64, '(local.get $tLow)')}${accumulate(80, '(local.get $tHigh)')}`,
@@ -171,7 +183,7 @@ function softmaxForward(layout: SoftmaxLayout, target: SoftmaxTarget): string {
 
 /** `$gLow`, `$gHigh` = `constant_c + slope_c · t_c` for channel `$c` (coefficients from memory). */
 const coefficientOfChannel = `
-    (local.set $sum (i32.add (i32.const ${SOFTMAX_LAYOUT.coefficients}) (i32.shl (local.get $c) (i32.const 4))))
+    (local.set $sum (i32.add (local.get $coefficients) (i32.shl (local.get $c) (i32.const 4))))
     (local.set $constantLanes (v128.load64_splat (local.get $sum)))
     (local.set $slopeLanes (v128.load64_splat offset=8 (local.get $sum)))
     (local.set $gLow (f64x2.add (local.get $constantLanes) (f64x2.mul (local.get $slopeLanes) (local.get $tLow))))
@@ -186,9 +198,9 @@ const coefficientOfChannel = `
 function softmaxBackward(layout: SoftmaxLayout, target: SoftmaxTarget): string {
   const name = `backward_softmax_${layout}_${target}`;
   return withConstants(
-    `(export "${name}") (param $input i32) (param $target i32) (param $gradient i32) (param $quads i32) (param $channels i32) (param $row i32)`,
+    `$${name} (export "${name}") (param $input i32) (param $target i32) (param $gradient i32) (param $quads i32) (param $channels i32) (param $row i32)`,
     () => `
-  ${stepsOf(layout)}${overGroups(`${softmaxOfGroup(layout)}${target === 'labels' ? loadLabels : ''}
+  ${stepsOf(layout)}${overGroups(`${softmaxOfGroup(layout)}${loadLabels(target)}
    (local.set $dotLow ${splat(0)})
    (local.set $dotHigh ${splat(0)})${overChannels(
      0,
@@ -208,13 +220,12 @@ function softmaxBackward(layout: SoftmaxLayout, target: SoftmaxTarget): string {
   );
 }
 
-/** Every softmax kernel: forward and backward, planar and interleaved, dense and label targets. */
+/** The layout and target of every softmax kernel. */
+export const SOFTMAX_KERNEL_VARIANTS: ReadonlyArray<readonly [SoftmaxLayout, SoftmaxTarget]> = (['planar', 'interleaved'] as const).flatMap((layout) =>
+  (['dense', 'labels', 'labels8'] as const).map((target) => [layout, target] as const),
+);
+
+/** Every softmax kernel: forward and backward, planar and interleaved, dense, int32 and uint8 label targets. */
 export function softmaxKernelsWat(): string {
-  const variants: Array<[SoftmaxLayout, SoftmaxTarget]> = [
-    ['planar', 'dense'],
-    ['planar', 'labels'],
-    ['interleaved', 'dense'],
-    ['interleaved', 'labels'],
-  ];
-  return variants.map(([layout, target]) => softmaxForward(layout, target) + softmaxBackward(layout, target)).join('');
+  return SOFTMAX_KERNEL_VARIANTS.map(([layout, target]) => softmaxForward(layout, target) + softmaxBackward(layout, target)).join('');
 }

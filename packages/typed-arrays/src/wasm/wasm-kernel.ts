@@ -1,12 +1,20 @@
 import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
-import type { SoftmaxLayout, SoftmaxTarget } from './softmax-source.js';
+import { MEMORY_LAYOUT } from './layout.js';
+import { SOFTMAX_KERNEL_VARIANTS, type SoftmaxLayout, type SoftmaxTarget } from './softmax-source.js';
 
 /** One softmax kernel variant's name: `<layout>_<target>`. */
 export type SoftmaxVariant = `${SoftmaxLayout}_${SoftmaxTarget}`;
-const SOFTMAX_VARIANTS: SoftmaxVariant[] = ['planar_dense', 'planar_labels', 'interleaved_dense', 'interleaved_labels'];
+const SOFTMAX_VARIANTS: SoftmaxVariant[] = SOFTMAX_KERNEL_VARIANTS.map(([layout, target]) => `${layout}_${target}` as const);
 
 /** The instantiated WebAssembly SIMD kernels and views of their memory. */
 export interface WasmKernel {
+  /** The kernels' memory: shared (a SharedArrayBuffer) where the runtime allows, so workers can run on it. */
+  readonly memory: MinimalMemory;
+  readonly shared: boolean;
+  /** The compiled module (workers instantiate it on the same memory). */
+  readonly module: object;
+  /** `drive_<kernel>(from, to) -> bad` by kernel name (see `driver-source.ts`). */
+  readonly drivers: Record<string, (from: number, to: number) => number>;
   readonly floats: Float32Array;
   readonly doubles: Float64Array;
   readonly integers: Int32Array;
@@ -26,13 +34,46 @@ export interface WasmKernel {
 }
 
 // The few WebAssembly members used, typed here so the package needs neither DOM nor Node typings.
+export interface MinimalMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
 interface MinimalWebAssembly {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => MinimalMemory;
 }
 
-function decodeBase64(text: string): Uint8Array {
+/**
+ * The module declares its imported memory shared. Where shared memory is unavailable (a browser page
+ * that is not cross-origin isolated), the limits flag of that import is rewritten from 3 (shared, with
+ * a maximum) to 1 (with a maximum): the kernels use no atomic instruction, so the module stays valid.
+ */
+export function withoutSharedFlag(bytes: Uint8Array): Uint8Array {
+  const pattern = [3, ...'env'.split('').map((c) => c.charCodeAt(0)), 6, ...'memory'.split('').map((c) => c.charCodeAt(0)), 2, 3];
+  const copy = bytes.slice();
+  for (let at = 0; at + pattern.length <= copy.length; at++) {
+    if (pattern.every((byte, offset) => copy[at + offset] === byte)) {
+      copy[at + pattern.length - 1] = 1;
+      return copy;
+    }
+  }
+  throw new Error('dicekit: the memory import of the kernel module was not found');
+}
+
+/** A shared memory for the kernels, or null where the runtime refuses shared memory. */
+function sharedMemory(wasm: MinimalWebAssembly): MinimalMemory | null {
+  if (typeof SharedArrayBuffer === 'undefined') return null;
+  try {
+    const memory = new wasm.Memory({ initial: MEMORY_LAYOUT.pages, maximum: MEMORY_LAYOUT.maximumPages, shared: true });
+    return memory.buffer instanceof SharedArrayBuffer ? memory : null;
+  } catch {
+    return null;
+  }
+}
+
+export function decodeBase64(text: string): Uint8Array {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const clean = text.replace(/=+$/, '');
   const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
@@ -53,7 +94,7 @@ function decodeBase64(text: string): Uint8Array {
 let cached: WasmKernel | null | undefined;
 
 /**
- * The WebAssembly kernels, instantiated on first use (synchronously: the module is about 2 KB), or null
+ * The WebAssembly kernels, instantiated on first use (synchronously: the module is about 35 KB), or null
  * where WebAssembly or its SIMD instructions are unavailable; the JavaScript path then runs (same results
  * for probabilities, within about 1.2e-7 relative per element for sigmoid: see `kernel-source.ts`).
  */
@@ -63,11 +104,25 @@ export function wasmKernel(): WasmKernel | null {
   const wasm = (globalThis as { WebAssembly?: MinimalWebAssembly }).WebAssembly;
   if (wasm === undefined) return cached;
   try {
-    const bytes = decodeBase64(KERNEL_WASM_BASE64);
+    let bytes = decodeBase64(KERNEL_WASM_BASE64);
+    let memory = sharedMemory(wasm);
+    if (memory === null) {
+      bytes = withoutSharedFlag(bytes);
+      memory = new wasm.Memory({ initial: MEMORY_LAYOUT.pages, maximum: MEMORY_LAYOUT.maximumPages });
+    }
     if (!wasm.validate(bytes)) return cached;
-    const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
-    const buffer = (exports.memory as { buffer: ArrayBuffer }).buffer;
+    const module = new wasm.Module(bytes);
+    const { exports } = new wasm.Instance(module, { env: { memory } });
+    const buffer = memory.buffer;
+    const drivers: Record<string, (from: number, to: number) => number> = {};
+    for (const [name, value] of Object.entries(exports)) {
+      if (name.startsWith('drive_')) drivers[name.slice('drive_'.length)] = value as (from: number, to: number) => number;
+    }
     cached = {
+      memory,
+      shared: typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer,
+      module,
+      drivers,
       floats: new Float32Array(buffer),
       doubles: new Float64Array(buffer),
       integers: new Int32Array(buffer),

@@ -1,0 +1,176 @@
+import { DiceKitError } from '@dicekit/core';
+import { MAX_KERNEL_THREADS, MEMORY_LAYOUT, WASM_LAYOUT } from '../wasm/layout.js';
+import { wasmKernel, type WasmKernel } from '../wasm/wasm-kernel.js';
+
+/**
+ * Control words of the pool, int32 at `MEMORY_LAYOUT.control`: 0 the job generation (workers wait on
+ * it), 1 how many workers finished the current job (the caller waits on it), 2 how many workers are
+ * ready, 4 the driver's index in `drivers`, 8 + 2k / 9 + 2k worker k's item range, 32 + k its `bad`.
+ */
+const GENERATION = 0;
+const FINISHED = 1;
+const READY = 2;
+const DRIVER = 4;
+const RANGES = 8;
+const BAD = 32;
+/** A worker's `bad` when its driver trapped (a kernel bug): the caller throws. */
+const WORKER_FAILED = 2;
+
+// Runs in each worker (Node worker_threads, `eval`): instantiates the kernels on the shared memory in
+// its own frame, then runs one driver call per job generation. It never returns to its event loop,
+// and the worker is unref'd, so it does not keep the process alive.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, index, control, frameBytes, names } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
+instance.exports.frame.value = index * frameBytes;
+const words = new Int32Array(memory.buffer, control, 64);
+// Read the generation before saying ready: a job posted right after must count as new.
+let seen = Atomics.load(words, ${GENERATION});
+Atomics.add(words, ${READY}, 1);
+Atomics.notify(words, ${READY});
+for (;;) {
+  Atomics.wait(words, ${GENERATION}, seen);
+  const generation = Atomics.load(words, ${GENERATION});
+  if (generation === seen) continue;
+  seen = generation;
+  const from = words[${RANGES} + 2 * index];
+  const to = words[${RANGES} + 2 * index + 1];
+  let bad = 0;
+  try {
+    if (from < to) bad = instance.exports['drive_' + names[words[${DRIVER}]]](from, to);
+  } catch {
+    bad = ${WORKER_FAILED};
+  }
+  words[${BAD} + index] = bad;
+  Atomics.add(words, ${FINISHED}, 1);
+  Atomics.notify(words, ${FINISHED});
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', listener: (error: unknown) => void): void;
+}
+type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** Node's Worker class, or null outside Node (browsers cannot block their main thread on a worker). */
+function nodeWorkerClass(): WorkerConstructor | null {
+  const process = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  const module = process?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerConstructor; isMainThread?: boolean } | undefined;
+  return module?.Worker ?? null;
+}
+
+const workers: NodeWorker[] = [];
+/** Threads in use (the caller plus `active - 1` workers); idle workers are kept for a later increase. */
+let active = 1;
+let failure: unknown = null;
+/** How long the caller waits for the workers of one call (its own part is done by then). */
+const WORKER_TIMEOUT = 120_000;
+/** How many calls were split over worker threads in this process (the tests check it). */
+export const parallelRuns = { count: 0 };
+/**
+ * Below this many elements a call runs on one thread: waking the workers and joining them cost about
+ * 0.2-0.4 ms here (`pnpm bench`, shape A of 2^18 elements: 2 threads 2x slower than 1). The tests
+ * lower it to reach the split on small arrays.
+ */
+export const parallelThreshold = { elements: 1 << 21 };
+
+function control(wasm: WasmKernel): Int32Array {
+  return new Int32Array(wasm.memory.buffer, MEMORY_LAYOUT.control, 64);
+}
+
+/** The number of threads the kernels use on arrays in kernel memory (1 = the calling thread only). */
+export function kernelThreads(): number {
+  return active;
+}
+
+/**
+ * Sets how many threads the kernels use for calls whose arrays all live in kernel memory
+ * (`kernelMemory()`): the calling thread plus `count - 1` worker threads sharing the memory. The call
+ * stays synchronous (the caller waits for the workers with `Atomics.wait`) and the results do not
+ * depend on the count: every run of voxels sums into its own slot and the slots are added in order.
+ * Needs Node (worker_threads) and shared WebAssembly memory; `count` 1 works everywhere. Workers are
+ * started once and kept (idle, unref'd: they never keep the process alive) when the count goes down.
+ * Returns the count now in effect.
+ */
+export function setKernelThreads(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_KERNEL_THREADS) {
+    throw new DiceKitError('E_OPTION', `setKernelThreads(count): count must be an integer from 1 to ${MAX_KERNEL_THREADS}, got ${String(count)}`);
+  }
+  if (count <= workers.length + 1) {
+    active = count;
+    return active;
+  }
+  const wasm = wasmKernel();
+  const Worker = nodeWorkerClass();
+  if (wasm === null || !wasm.shared || Worker === null) {
+    throw new DiceKitError(
+      'E_OPTION',
+      `setKernelThreads(${count}) needs Node's worker_threads and shared WebAssembly memory; this runtime has ${
+        Worker === null ? 'no worker_threads' : 'no shared WebAssembly memory'
+      } (1 thread still works)`,
+    );
+  }
+  const words = control(wasm);
+  const names = Object.keys(wasm.drivers);
+  while (workers.length < count - 1) {
+    const index = workers.length + 1;
+    const expected = Atomics.load(words, READY) + 1;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: wasm.module, memory: wasm.memory, index, control: MEMORY_LAYOUT.control, frameBytes: WASM_LAYOUT.pages * 65536, names },
+    });
+    worker.on('error', (error) => {
+      failure = error;
+    });
+    worker.unref();
+    workers.push(worker);
+    // Wait (at most 10 s) until it has instantiated the kernels.
+    const deadline = Date.now() + 10000;
+    while (Atomics.load(words, READY) < expected && failure === null && Date.now() < deadline) Atomics.wait(words, READY, expected - 1, 50);
+    if (Atomics.load(words, READY) < expected) {
+      void worker.terminate();
+      workers.pop();
+      throw new DiceKitError('E_OPTION', `setKernelThreads(${count}): worker ${index} did not start (${String(failure ?? 'timeout')})`);
+    }
+  }
+  active = count;
+  return active;
+}
+
+/**
+ * Runs `drive_<driver>` over items `[0, items)` (the job block already written): on the calling
+ * thread alone, or split into contiguous ranges over the pool when it has workers and the call is
+ * large (`elements`). Returns the OR of the drivers' `bad` flags.
+ */
+export function runItems(wasm: WasmKernel, driver: string, items: number, elements: number): number {
+  const drive = wasm.drivers[driver];
+  if (drive === undefined) throw new Error(`dicekit: no driver ${driver}`);
+  const threads = active;
+  if (threads === 1 || elements < parallelThreshold.elements || items < threads) return drive(0, items);
+  parallelRuns.count++;
+  const words = control(wasm);
+  words[DRIVER] = Object.keys(wasm.drivers).indexOf(driver);
+  const split = (thread: number) => Math.floor((items * thread) / threads);
+  for (let worker = 1; worker < threads; worker++) {
+    words[RANGES + 2 * worker] = split(worker);
+    words[RANGES + 2 * worker + 1] = split(worker + 1);
+  }
+  Atomics.store(words, FINISHED, 0);
+  Atomics.add(words, GENERATION, 1);
+  Atomics.notify(words, GENERATION);
+  let bad = drive(0, split(1));
+  const deadline = Date.now() + WORKER_TIMEOUT;
+  for (;;) {
+    const finished = Atomics.load(words, FINISHED);
+    if (finished >= threads - 1) break;
+    // A worker that never finishes is a bug: fail loudly instead of hanging the caller.
+    if (failure !== null || Date.now() > deadline) throw new Error(`dicekit: a kernel worker did not finish its part of ${driver} (${String(failure ?? 'timeout')}); please report this`);
+    Atomics.wait(words, FINISHED, finished, 1000);
+  }
+  for (let worker = 1; worker < threads; worker++) bad |= words[BAD + worker] as number;
+  if ((bad & WORKER_FAILED) !== 0) throw new Error(`dicekit: the kernel driver ${driver} trapped in a worker thread; please report this`);
+  return bad;
+}
