@@ -3,8 +3,8 @@
  * (1) `Float32Array.prototype.set` copying an array of the input's element count (the memory-bound
  * floor), and (2) a naive multi-pass JavaScript Dice loss. Medians and min-max over runs; the tasks
  * run round-robin and each ratio is the median of per-round ratios (the naive baseline runs 3 rounds on
- * shape C). Every call also runs on arrays in kernel memory (`kernelMemory()`: no copy into the
- * WebAssembly memory) on one thread and on two (`setKernelThreads(2)`), and a read-only SIMD loop over
+ * shape C). Every call runs on one thread and on two (`setKernelThreads(2)`), on ordinary arrays and
+ * on arrays in kernel memory (`kernelMemory()`: no copy into the WebAssembly memory), and a read-only SIMD loop over
  * the same two arrays (`read-floor.ts`) shows what reading alone costs against the copy.
  * Environment: BENCH_RUNS (default 7), BENCH_SHAPES (e.g. "A,B").
  */
@@ -173,8 +173,10 @@ for (const shapeCase of cases) {
       readFloor2: () => floor.two(),
       // What limits the logit kernels: one fastExp per element and nothing else (not run for 'none').
       exponentials: activation === 'none' ? () => 0 : () => exponentialFloor(input),
-      forward: () => computeLoss('dice', inputTensor, targetTensor, options),
-      backward: () => computeLoss('dice', inputTensor, targetTensor, options, { gradient }),
+      forward: onThreads(1, () => computeLoss('dice', inputTensor, targetTensor, options)),
+      backward: onThreads(1, () => computeLoss('dice', inputTensor, targetTensor, options, { gradient })),
+      forward2: onThreads(2, () => computeLoss('dice', inputTensor, targetTensor, options)),
+      backward2: onThreads(2, () => computeLoss('dice', inputTensor, targetTensor, options, { gradient })),
       forwardInPlace1: onThreads(1, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options)),
       backwardInPlace1: onThreads(1, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options, { gradient: gradientInPlace })),
       forwardInPlace2: onThreads(2, () => computeLoss('dice', inPlaceTensor, targetInPlaceTensor, options)),
@@ -193,8 +195,8 @@ for (const shapeCase of cases) {
       )} = ${floorText} copy; one fastExp per element alone ${timing(t.exponentials as Timing)} = ${exponentialRatio} copy`,
     );
     for (const [mode, naive, variants] of [
-      ['forward', t.naiveForward, [['ordinary arrays', t.forward], ['kernel memory, 1 thread', t.forwardInPlace1], ['kernel memory, 2 threads', t.forwardInPlace2]]],
-      ['fwd+grad', t.naiveBackward, [['ordinary arrays', t.backward], ['kernel memory, 1 thread', t.backwardInPlace1], ['kernel memory, 2 threads', t.backwardInPlace2]]],
+      ['forward', t.naiveForward, [['ordinary arrays, 1 thread', t.forward], ['ordinary arrays, 2 threads', t.forward2], ['kernel memory, 1 thread', t.forwardInPlace1], ['kernel memory, 2 threads', t.forwardInPlace2]]],
+      ['fwd+grad', t.naiveBackward, [['ordinary arrays, 1 thread', t.backward], ['ordinary arrays, 2 threads', t.backward2], ['kernel memory, 1 thread', t.backwardInPlace1], ['kernel memory, 2 threads', t.backwardInPlace2]]],
     ] as const) {
       for (const [arrays, ours] of variants) {
         rows.push([

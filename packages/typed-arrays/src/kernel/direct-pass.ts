@@ -4,6 +4,7 @@ import { wasmKernel, type WasmKernel } from '../wasm/wasm-kernel.js';
 import { WASM_LAYOUT } from '../wasm/kernel-source.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
 import { softmaxGradientInWasm, softmaxPlan, softmaxStatisticsInWasm } from './softmax-wasm-pass.js';
+import { stagedDirectGradient, stagedDirectStatistics, stagedPathApplies } from './staged-pass.js';
 import { zeroCopyDirectGradient, zeroCopyDirectStatistics, zeroCopyPlan } from './zero-copy-pass.js';
 
 // Partial sums are flushed into the float64 totals every this many voxels (blocked summation).
@@ -399,28 +400,35 @@ export function directStatistics(data: KernelData, statistics: PairStatistics, c
   const wasm = wasmApplies(data, choice, float32Exponential);
   const lanes = new Float64Array(LANE_SLOTS);
   let valid = true;
+  // Runs summed in row and run order: the same additions on every path (copied, in place, threads).
+  const combine = (pair: number, run: number, sums: Float64Array, offset: number) => {
+    const start = run * RUN;
+    const end = Math.min(voxels, start + RUN);
+    const tailStart = start + 4 * ((end - start) >> 2);
+    for (let slot = 0; slot < TAIL; slot++) lanes[slot] = sums[offset + slot] as number;
+    if (tailStart < end) {
+      // Only a row's last run can end in a partial quad.
+      const channel = pair % channels;
+      const sample = (pair - channel) / channels;
+      const row: Row = { base: sample * sampleStride + channel * channelStride, labelBase: sample * voxels, channel };
+      if (!tailRun(data, row, tailStart, end, row.base + tailStart, lanes)) valid = false;
+    } else {
+      lanes.fill(0, TAIL, LANE_SLOTS);
+    }
+    const first = run === 0;
+    statistics.intersection[pair] = (first ? 0 : (statistics.intersection[pair] as number)) + laneTotal(lanes, 0);
+    statistics.prediction[pair] = (first ? 0 : (statistics.prediction[pair] as number)) + laneTotal(lanes, 1);
+    statistics.target[pair] = (first ? 0 : (statistics.target[pair] as number)) + laneTotal(lanes, 2);
+  };
   const inPlace = wasm === null ? null : zeroCopyPlan(data, wasm);
   if (inPlace !== null) {
     // Arrays in kernel memory: the same runs and the same order of additions, without the copies.
-    const kernelValid = zeroCopyDirectStatistics(data, inPlace, RUN, (pair, run, sums, offset) => {
-      const start = run * RUN;
-      const end = Math.min(voxels, start + RUN);
-      const tailStart = start + 4 * ((end - start) >> 2);
-      for (let slot = 0; slot < TAIL; slot++) lanes[slot] = sums[offset + slot] as number;
-      if (tailStart < end) {
-        // Only a row's last run can end in a partial quad.
-        const channel = pair % channels;
-        const sample = (pair - channel) / channels;
-        const row: Row = { base: sample * sampleStride + channel * channelStride, labelBase: sample * voxels, channel };
-        if (!tailRun(data, row, tailStart, end, row.base + tailStart, lanes)) valid = false;
-      } else {
-        lanes.fill(0, TAIL, LANE_SLOTS);
-      }
-      const first = run === 0;
-      statistics.intersection[pair] = (first ? 0 : (statistics.intersection[pair] as number)) + laneTotal(lanes, 0);
-      statistics.prediction[pair] = (first ? 0 : (statistics.prediction[pair] as number)) + laneTotal(lanes, 1);
-      statistics.target[pair] = (first ? 0 : (statistics.target[pair] as number)) + laneTotal(lanes, 2);
-    });
+    const kernelValid = zeroCopyDirectStatistics(data, inPlace, RUN, combine);
+    return kernelValid && valid;
+  }
+  if (wasm !== null && stagedPathApplies(data)) {
+    // Ordinary arrays on several threads: staged through kernel memory.
+    const kernelValid = stagedDirectStatistics(data, wasm, RUN, combine);
     return kernelValid && valid;
   }
   for (let sample = 0; sample < batch; sample++) {
@@ -503,7 +511,10 @@ export function directGradient(data: KernelData, coefficients: ElementwiseCoeffi
   const binaryLabels = channels === 1;
   const wasm = output instanceof Float32Array ? wasmApplies(data, choice) : null;
   const inPlace = wasm === null ? null : zeroCopyPlan(data, wasm);
-  if (inPlace !== null && zeroCopyDirectGradient(data, inPlace, RUN, coefficients, output)) {
+  const inPlaceWritten = inPlace !== null && zeroCopyDirectGradient(data, inPlace, RUN, coefficients, output);
+  const staged = !inPlaceWritten && wasm !== null && stagedPathApplies(data);
+  if (staged) stagedDirectGradient(data, wasm, RUN, coefficients, output);
+  if (inPlaceWritten || staged) {
     // The kernels wrote every row but its last `voxels mod 4` elements.
     for (let pair = 0; pair < batch * channels; pair++) {
       const channel = pair % channels;

@@ -5,7 +5,8 @@ import { SOFTMAX_LAYOUT } from '../wasm/softmax-source.js';
 import type { SoftmaxVariant, WasmKernel } from '../wasm/wasm-kernel.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
 import { allocateScratch, kernelAddress, releaseScratch } from '../memory/kernel-memory.js';
-import { runItems } from '../threads/kernel-threads.js';
+import { postItems, runItems, type PostedItems } from '../threads/kernel-threads.js';
+import { runStages, stagedPathApplies } from './staged-pass.js';
 import { writeJob, zeroCopyPlan, type JobFields } from './zero-copy-pass.js';
 
 /** How one softmax call maps onto the WebAssembly kernels: its variant and chunk size in voxels. */
@@ -170,6 +171,37 @@ export function softmaxStatisticsInWasm(data: KernelData, plan: SoftmaxPlan, sta
     }
     return valid;
   }
+  if (stagedPathApplies(data)) {
+    // Ordinary arrays on several threads: staged through kernel memory, chunks folded in order.
+    const sampleTotals = new Float64Array(batch * 3 * channels);
+    const staged = softmaxStaged(data, plan, false);
+    try {
+      const bad = runStages(
+        {
+          stages: staged.stages.length,
+          copyIn: staged.copyIn,
+          post: (index, slot) => staged.post(index, slot, 0),
+          finish: (index, slot) => {
+            const stage = staged.stages[index] as SoftmaxStage;
+            const [first, last] = staged.itemsOf(stage);
+            const sums = new Float64Array(wasm.memory.buffer, (staged.slots[slot] as StagedSlot).results, 12 * channels * (last - first));
+            const sampleView = sampleTotals.subarray(3 * channels * stage.sample, 3 * channels * (stage.sample + 1));
+            for (let item = first; item < last; item++) foldChunk(sums, 12 * channels * (item - first), channels, sampleView);
+          },
+        },
+        false,
+      );
+      if (bad !== 0) valid = false;
+    } finally {
+      staged.release();
+    }
+    for (let sample = 0; sample < batch; sample++) {
+      tail.fill(0);
+      if (!tailVoxels(data, sample, tailFrom, voxels, p, t, tail)) valid = false;
+      storeSample(statistics, sample, channels, sampleTotals.subarray(3 * channels * sample, 3 * channels * (sample + 1)), tail);
+    }
+    return valid;
+  }
   const forward = wasm.softmaxForward[plan.variant];
   const sums = wasm.doubles;
   const sumsBase = SOFTMAX_LAYOUT.sums / 8;
@@ -188,6 +220,116 @@ export function softmaxStatisticsInWasm(data: KernelData, plan: SoftmaxPlan, sta
     storeSample(statistics, sample, channels, totals, tail);
   }
   return valid;
+}
+
+/** Elements per softmax stage (whole chunks of all channels of a sample; as the direct path's stages). */
+const STAGE_ELEMENTS = 1 << 19;
+
+interface SoftmaxStage {
+  readonly sample: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface StagedSlot {
+  readonly input: number;
+  readonly target: number;
+  readonly results: number;
+  readonly gradient: number;
+}
+
+/**
+ * The staged softmax of ordinary arrays on several threads (see `staged-pass.ts`): stages of whole
+ * chunks of one sample, copied into two slots of kernel memory (planar slots keep one row per channel,
+ * `stageVoxels` apart); the items keep the numbering `sample · chunks + chunk` of the whole call.
+ */
+function softmaxStaged(data: KernelData, plan: SoftmaxPlan, gradient: boolean) {
+  const { batch, channels, voxels, sampleStride, channelStride } = data.geometry;
+  const { wasm, chunkVoxels, planar } = plan;
+  const stageVoxels = chunkVoxels * Math.max(1, Math.floor(STAGE_ELEMENTS / (chunkVoxels * channels)));
+  const chunks = Math.ceil(voxels / chunkVoxels);
+  const stages: SoftmaxStage[] = [];
+  for (let sample = 0; sample < batch; sample++) {
+    for (let start = 0; start < voxels; start += stageVoxels) stages.push({ sample, start, end: Math.min(voxels, start + stageVoxels) });
+  }
+  const inputVoxelBytes = planar ? 4 : 4 * channels;
+  const labels = data.labels;
+  const targetVoxelBytes = labels === null ? inputVoxelBytes : labels instanceof Uint8Array ? 1 : 4;
+  const variant: SoftmaxVariant = `${planar ? 'planar' : 'interleaved'}_${labels === null ? 'dense' : labels instanceof Uint8Array ? 'labels8' : 'labels'}`;
+  const addresses: number[] = [];
+  const allocate = (bytes: number) => {
+    const address = allocateScratch(bytes);
+    addresses.push(address);
+    return address;
+  };
+  const slots: StagedSlot[] = [0, 1].map(() => ({
+    input: allocate(4 * stageVoxels * channels),
+    target: allocate(labels === null ? 4 * stageVoxels * channels : 4 * stageVoxels),
+    results: gradient ? 0 : allocate(96 * channels * (stageVoxels / chunkVoxels)),
+    gradient: gradient ? allocate(4 * stageVoxels * channels) : 0,
+  }));
+  const itemsOf = (stage: SoftmaxStage): [number, number] => {
+    const first = stage.sample * chunks + stage.start / chunkVoxels;
+    return [first, first + Math.ceil((stage.end - stage.start) / chunkVoxels)];
+  };
+  /** Planar: one row per channel, `stageVoxels` apart in the slot; interleaved: the voxels as they are. */
+  const rows = (stage: SoftmaxStage, visit: (from: number, into: number, count: number) => void) => {
+    const sampleBase = stage.sample * sampleStride;
+    const count = stage.end - stage.start;
+    if (planar) for (let channel = 0; channel < channels; channel++) visit(sampleBase + channel * channelStride + stage.start, 4 * channel * stageVoxels, count);
+    else visit(sampleBase + stage.start * channels, 0, count * channels);
+  };
+  const buffer = () => wasm.memory.buffer as ArrayBuffer;
+  return {
+    stages,
+    slots,
+    itemsOf,
+    release: () => addresses.forEach(releaseScratch),
+    copyIn(index: number, slot: number): void {
+      const stage = stages[index] as SoftmaxStage;
+      const into = slots[slot] as StagedSlot;
+      rows(stage, (from, offset, count) => {
+        new Float32Array(buffer(), into.input + offset, count).set((data.input as Float32Array).subarray(from, from + count));
+        if (labels === null) new Float32Array(buffer(), into.target + offset, count).set((data.dense as Float32Array).subarray(from, from + count));
+      });
+      if (labels !== null) {
+        const from = stage.sample * voxels + stage.start;
+        const values = labels.subarray(from, from + stage.end - stage.start);
+        if (values instanceof Uint8Array) new Uint8Array(buffer(), into.target, values.length).set(values);
+        else new Int32Array(buffer(), into.target, values.length).set(values);
+      }
+    },
+    post(index: number, slot: number, coefficients: number): PostedItems {
+      const stage = stages[index] as SoftmaxStage;
+      const into = slots[slot] as StagedSlot;
+      const [first, last] = itemsOf(stage);
+      writeJob(wasm, {
+        input: (into.input - stage.start * inputVoxelBytes) | 0,
+        target: (into.target - stage.start * targetVoxelBytes) | 0,
+        gradient: (into.gradient - stage.start * inputVoxelBytes) | 0,
+        results: (into.results - first * 96 * channels) | 0,
+        coefficients,
+        voxels,
+        channels,
+        itemVoxels: chunkVoxels,
+        itemsPerRow: chunks,
+        inputSampleBytes: 0,
+        inputChannelBytes: 0,
+        targetSampleBytes: 0,
+        targetChannelBytes: 0,
+        targetVoxelBytes,
+        inputVoxelBytes,
+        row: planar ? 4 * stageVoxels : 0,
+      });
+      return postItems(wasm, `${gradient ? 'backward' : 'forward'}_softmax_${variant}`, first, last);
+    },
+    /** The stage's gradient (whole quads of voxels; the sample's last 0-3 voxels are the caller's). */
+    copyOut(index: number, slot: number, output: Float32Array): void {
+      const stage = stages[index] as SoftmaxStage;
+      const quadStage = { ...stage, end: stage.start + 4 * ((stage.end - stage.start) >> 2) };
+      rows(quadStage, (to, offset, count) => output.set(new Float32Array(buffer(), (slots[slot] as StagedSlot).gradient + offset, count), to));
+    },
+  };
 }
 
 /** Where a softmax call's arrays sit in kernel memory, with the kernel variant that reads them there. */
@@ -274,6 +416,31 @@ export function softmaxGradientInWasm(data: KernelData, plan: SoftmaxPlan, coeff
       writeJob(wasm, softmaxJob(data, plan, inPlace, { gradient, results: 0, coefficients: table }));
       runItems(wasm, `backward_softmax_${inPlace.variant}`, batch * chunks, batch * channels * voxels);
     } finally {
+      releaseScratch(table);
+    }
+    for (let sample = 0; sample < batch; sample++) gradientTail(data, coefficients, output, sample, tailFrom, p, t);
+    return;
+  }
+  if (output instanceof Float32Array && stagedPathApplies(data)) {
+    const staged = softmaxStaged(data, plan, true);
+    const table = allocateScratch(batch * channels * 16);
+    try {
+      const values = new Float64Array(wasm.memory.buffer, table, 2 * batch * channels);
+      for (let pair = 0; pair < batch * channels; pair++) {
+        values[2 * pair] = coefficients.constant[pair] as number;
+        values[2 * pair + 1] = coefficients.target[pair] as number;
+      }
+      runStages(
+        {
+          stages: staged.stages.length,
+          copyIn: staged.copyIn,
+          post: (index, slot) => staged.post(index, slot, table),
+          finish: (index, slot) => staged.copyOut(index, slot, output),
+        },
+        true,
+      );
+    } finally {
+      staged.release();
       releaseScratch(table);
     }
     for (let sample = 0; sample < batch; sample++) gradientTail(data, coefficients, output, sample, tailFrom, p, t);

@@ -82,6 +82,12 @@ const cases: Case[] = [
   { shape: [2, 50001, 3], activation: 'softmax', target: 'int32', layout: 'channels-last', loss: 'dice' },
   { shape: [1, 3, 1, 11], activation: 'softmax', target: 'uint8', layout: 'channels-first', loss: 'dice' },
   { shape: [1, 1, 4099], activation: 'none', target: 'uint8', layout: 'channels-first', loss: 'dice' },
+  // Rows of more than one stage (2^20 voxels) of the threaded copying path, with a tail.
+  { shape: [1, 1, (1 << 20) + 4099], activation: 'sigmoid', target: 'dense', layout: 'channels-first', loss: 'dice' },
+  { shape: [1, 2, (1 << 20) + 5], activation: 'none', target: 'int32', layout: 'channels-first', loss: 'dice' },
+  // Softmax samples of several stages (2^20 elements), both layouts, with a tail.
+  { shape: [2, 3, 350003], activation: 'softmax', target: 'dense', layout: 'channels-first', loss: 'dice' },
+  { shape: [1, 350002, 4], activation: 'softmax', target: 'uint8', layout: 'channels-last', loss: 'jaccard' },
 ];
 
 // Split calls from 2^16 elements on (the library waits for 2^21) so that small arrays reach the workers.
@@ -99,6 +105,7 @@ describe('arrays in kernel memory', () => {
       const { input, target, targetShape } = data(testCase, testCase.shape.reduce((a, b) => a + b, 3));
       const options = { activation: testCase.activation, layout: testCase.layout, targetFormat: testCase.target === 'dense' ? 'dense' : 'labels', reduction: 'none' } as const;
       const expectedGradient = new Float32Array(input.length);
+      setKernelThreads(1);
       const expected = computeLoss(testCase.loss, { shape: testCase.shape, data: input }, { shape: targetShape, data: target }, options, { gradient: expectedGradient });
       // The copying path is itself held to core's float64 reference (float32 exponentials).
       const reference = core.computeLoss(testCase.loss, { shape: testCase.shape, data: input }, { shape: targetShape, data: target }, options);
@@ -128,6 +135,17 @@ describe('arrays in kernel memory', () => {
           const outside = new Float32Array(input.length);
           computeLoss(testCase.loss, { shape: testCase.shape, data: inputInPlace }, { shape: targetShape, data: targetInPlace }, options, { gradient: outside });
           expect(Buffer.from(outside.buffer).equals(Buffer.from(expectedGradient.buffer))).toBe(true);
+          // Ordinary arrays on the same thread count (staged through kernel memory on two threads).
+          const ordinaryGradient = new Float32Array(input.length);
+          const before = parallelRuns.count;
+          const ordinary = computeLoss(testCase.loss, { shape: testCase.shape, data: input }, { shape: targetShape, data: target }, options, { gradient: ordinaryGradient });
+          expect(bits(ordinary.loss.data)).toBe(bits(expected.loss.data));
+          expect(bits(ordinary.statistics.intersection)).toBe(bits(expected.statistics.intersection));
+          expect(Buffer.from(ordinaryGradient.buffer).equals(Buffer.from(expectedGradient.buffer))).toBe(true);
+          // Staged: one split per stage, forward and gradient.
+          const staged = threads === 2 && input.length >= 1 << 16;
+          if (staged) expect(parallelRuns.count - before).toBeGreaterThanOrEqual(2);
+          else expect(parallelRuns.count - before).toBe(0);
         }
       } finally {
         memory.free(inputInPlace);

@@ -5,20 +5,27 @@ import { wasmKernel, type WasmKernel } from '../wasm/wasm-kernel.js';
 /**
  * Control words of the pool, int32 at `MEMORY_LAYOUT.control`: 0 the job generation (workers wait on
  * it), 1 how many workers finished the current job (the caller waits on it), 2 how many workers are
- * ready, 4 the driver's index in `drivers`, 8 + 2k / 9 + 2k worker k's item range, 32 + k its `bad`.
+ * ready, 3 how many workers take part (`active - 1`), 4 the driver's index in `drivers`, 5 the next
+ * item to take (an atomic counter: every thread takes blocks of `BLOCK` items until `END`), 6 `END`,
+ * 7 `BLOCK`, 32 + k worker k's `bad`.
  */
 const GENERATION = 0;
 const FINISHED = 1;
 const READY = 2;
+const PARTICIPANTS = 3;
 const DRIVER = 4;
-const RANGES = 8;
+const NEXT = 5;
+const END = 6;
+const BLOCK = 7;
 const BAD = 32;
+/** Loads of the generation word a worker makes before it sleeps (roughly 50-100 microseconds). */
+const SPIN = 20000;
 /** A worker's `bad` when its driver trapped (a kernel bug): the caller throws. */
 const WORKER_FAILED = 2;
 
 // Runs in each worker (Node worker_threads, `eval`): instantiates the kernels on the shared memory in
-// its own frame, then runs one driver call per job generation. It never returns to its event loop,
-// and the worker is unref'd, so it does not keep the process alive.
+// its own frame, then per job generation takes blocks of items until none is left. It never returns
+// to its event loop, and the worker is unref'd, so it does not keep the process alive.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, index, control, frameBytes, names } = workerData;
@@ -30,15 +37,24 @@ let seen = Atomics.load(words, ${GENERATION});
 Atomics.add(words, ${READY}, 1);
 Atomics.notify(words, ${READY});
 for (;;) {
+  // Spin briefly before sleeping: a staged call posts its next stage within microseconds, and waking
+  // from Atomics.wait costs tens of them.
+  for (let spin = 0; spin < ${SPIN} && Atomics.load(words, ${GENERATION}) === seen; spin++);
   Atomics.wait(words, ${GENERATION}, seen);
   const generation = Atomics.load(words, ${GENERATION});
   if (generation === seen) continue;
   seen = generation;
-  const from = words[${RANGES} + 2 * index];
-  const to = words[${RANGES} + 2 * index + 1];
+  if (index > Atomics.load(words, ${PARTICIPANTS})) continue;
+  const drive = instance.exports['drive_' + names[words[${DRIVER}]]];
+  const end = words[${END}];
+  const block = words[${BLOCK}];
   let bad = 0;
   try {
-    if (from < to) bad = instance.exports['drive_' + names[words[${DRIVER}]]](from, to);
+    for (;;) {
+      const from = Atomics.add(words, ${NEXT}, block);
+      if (from >= end) break;
+      bad |= drive(from, Math.min(from + block, end));
+    }
   } catch {
     bad = ${WORKER_FAILED};
   }
@@ -140,37 +156,86 @@ export function setKernelThreads(count: number): number {
   return active;
 }
 
+/** A job posted to the workers: help with it, then join it. */
+export interface PostedItems {
+  /** Takes blocks of the job's items on the calling thread until none is left. */
+  help(): void;
+  /** Waits for the workers; returns the OR of every `bad` flag (the caller's included). */
+  join(): number;
+}
+
 /**
- * Runs `drive_<driver>` over items `[0, items)` (the job block already written): on the calling
- * thread alone, or split into contiguous ranges over the pool when it has workers and the call is
- * large (`elements`). Returns the OR of the drivers' `bad` flags.
+ * Posts `drive_<driver>` over items `[from, to)` (the job block already written) to the workers,
+ * without waiting: the caller may do other work (copy the next chunk in) before `help` and `join`.
+ * With no worker, `help` runs every item. Items are taken in blocks from a shared counter, so the
+ * threads share the work whatever each one's speed; every item writes its own result slot, so the
+ * results do not depend on who ran what.
  */
-export function runItems(wasm: WasmKernel, driver: string, items: number, elements: number): number {
+export function postItems(wasm: WasmKernel, driver: string, from: number, to: number): PostedItems {
   const drive = wasm.drivers[driver];
   if (drive === undefined) throw new Error(`dicekit: no driver ${driver}`);
-  const threads = active;
-  if (threads === 1 || elements < parallelThreshold.elements || items < threads) return drive(0, items);
-  parallelRuns.count++;
+  const helpers = active - 1;
   const words = control(wasm);
-  words[DRIVER] = Object.keys(wasm.drivers).indexOf(driver);
-  const split = (thread: number) => Math.floor((items * thread) / threads);
-  for (let worker = 1; worker < threads; worker++) {
-    words[RANGES + 2 * worker] = split(worker);
-    words[RANGES + 2 * worker + 1] = split(worker + 1);
+  // Blocks of about an eighth of a thread's share (at least one item): few atomic operations, even finish.
+  const block = Math.max(1, Math.floor((to - from) / (8 * active)));
+  let bad = 0;
+  if (helpers > 0) {
+    parallelRuns.count++;
+    words[DRIVER] = Object.keys(wasm.drivers).indexOf(driver);
+    words[END] = to;
+    words[BLOCK] = block;
+    Atomics.store(words, PARTICIPANTS, helpers);
+    Atomics.store(words, NEXT, from);
+    Atomics.store(words, FINISHED, 0);
+    Atomics.add(words, GENERATION, 1);
+    Atomics.notify(words, GENERATION);
   }
-  Atomics.store(words, FINISHED, 0);
-  Atomics.add(words, GENERATION, 1);
-  Atomics.notify(words, GENERATION);
-  let bad = drive(0, split(1));
-  const deadline = Date.now() + WORKER_TIMEOUT;
-  for (;;) {
-    const finished = Atomics.load(words, FINISHED);
-    if (finished >= threads - 1) break;
-    // A worker that never finishes is a bug: fail loudly instead of hanging the caller.
-    if (failure !== null || Date.now() > deadline) throw new Error(`dicekit: a kernel worker did not finish its part of ${driver} (${String(failure ?? 'timeout')}); please report this`);
-    Atomics.wait(words, FINISHED, finished, 1000);
+  return {
+    help() {
+      if (helpers === 0) {
+        bad |= drive(from, to);
+        return;
+      }
+      for (;;) {
+        const start = Atomics.add(words, NEXT, block);
+        if (start >= to) break;
+        bad |= drive(start, Math.min(start + block, to));
+      }
+    },
+    join() {
+      if (helpers === 0) return bad;
+      const deadline = Date.now() + WORKER_TIMEOUT;
+      for (;;) {
+        const finished = Atomics.load(words, FINISHED);
+        if (finished >= helpers) break;
+        // A worker that never finishes is a bug: fail loudly instead of hanging the caller.
+        if (failure !== null || Date.now() > deadline) throw new Error(`dicekit: a kernel worker did not finish its part of ${driver} (${String(failure ?? 'timeout')}); please report this`);
+        Atomics.wait(words, FINISHED, finished, 1000);
+      }
+      for (let worker = 1; worker <= helpers; worker++) bad |= words[BAD + worker] as number;
+      if ((bad & WORKER_FAILED) !== 0) throw new Error(`dicekit: the kernel driver ${driver} trapped in a worker thread; please report this`);
+      return bad;
+    },
+  };
+}
+
+/** Whether a call of `elements` elements is split over the pool (it has workers, and the call is large). */
+export function splitsCall(elements: number): boolean {
+  return active > 1 && elements >= parallelThreshold.elements;
+}
+
+/**
+ * Runs `drive_<driver>` over items `[0, items)` (the job block already written): on the calling
+ * thread alone, or shared with the pool's workers when it has some and the call is large
+ * (`elements`). Returns the OR of the drivers' `bad` flags.
+ */
+export function runItems(wasm: WasmKernel, driver: string, items: number, elements: number): number {
+  if (!splitsCall(elements) || items < 2) {
+    const drive = wasm.drivers[driver];
+    if (drive === undefined) throw new Error(`dicekit: no driver ${driver}`);
+    return drive(0, items);
   }
-  for (let worker = 1; worker < threads; worker++) bad |= words[BAD + worker] as number;
-  if ((bad & WORKER_FAILED) !== 0) throw new Error(`dicekit: the kernel driver ${driver} trapped in a worker thread; please report this`);
-  return bad;
+  const posted = postItems(wasm, driver, 0, items);
+  posted.help();
+  return posted.join();
 }
