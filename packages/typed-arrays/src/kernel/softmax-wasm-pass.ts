@@ -7,7 +7,7 @@ import type { FloatArray, KernelData } from './kernel-data.js';
 import { allocateScratch, kernelAddress, releaseScratch } from '../memory/kernel-memory.js';
 import { postItems, runItems, type PostedItems } from '../threads/kernel-threads.js';
 import { runStages, stagedPathApplies } from './staged-pass.js';
-import { writeJob, zeroCopyPlan, type JobFields } from './zero-copy-pass.js';
+import { coefficientTable, writeJob, zeroCopyPlan, type JobFields } from './zero-copy-pass.js';
 
 /** How one softmax call maps onto the WebAssembly kernels: its variant and chunk size in voxels. */
 export interface SoftmaxPlan {
@@ -406,13 +406,8 @@ export function softmaxGradientInWasm(data: KernelData, plan: SoftmaxPlan, coeff
   const inPlace = zeroCopySoftmax(data, plan);
   const gradient = kernelAddress(output);
   if (inPlace !== null && output instanceof Float32Array && gradient >= 0) {
-    const table = allocateScratch(batch * channels * 16);
+    const table = coefficientTable(wasm, coefficients);
     try {
-      const values = new Float64Array(wasm.memory.buffer, table, 2 * batch * channels);
-      for (let pair = 0; pair < batch * channels; pair++) {
-        values[2 * pair] = coefficients.constant[pair] as number;
-        values[2 * pair + 1] = coefficients.target[pair] as number;
-      }
       writeJob(wasm, softmaxJob(data, plan, inPlace, { gradient, results: 0, coefficients: table }));
       runItems(wasm, `backward_softmax_${inPlace.variant}`, batch * chunks, batch * channels * voxels);
     } finally {
@@ -423,13 +418,8 @@ export function softmaxGradientInWasm(data: KernelData, plan: SoftmaxPlan, coeff
   }
   if (output instanceof Float32Array && stagedPathApplies(data)) {
     const staged = softmaxStaged(data, plan, true);
-    const table = allocateScratch(batch * channels * 16);
+    const table = coefficientTable(wasm, coefficients);
     try {
-      const values = new Float64Array(wasm.memory.buffer, table, 2 * batch * channels);
-      for (let pair = 0; pair < batch * channels; pair++) {
-        values[2 * pair] = coefficients.constant[pair] as number;
-        values[2 * pair + 1] = coefficients.target[pair] as number;
-      }
       runStages(
         {
           stages: staged.stages.length,

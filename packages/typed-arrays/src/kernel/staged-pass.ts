@@ -4,7 +4,7 @@ import { postItems, splitsCall, type PostedItems } from '../threads/kernel-threa
 import { directKernelName } from '../wasm/driver-source.js';
 import type { WasmKernel } from '../wasm/wasm-kernel.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
-import { writeJob, type JobFields } from './zero-copy-pass.js';
+import { coefficientTable, writeJob, type JobFields } from './zero-copy-pass.js';
 
 /**
  * Ordinary arrays on several threads. Workers cannot read the caller's (non-shared) ArrayBuffers, so
@@ -215,15 +215,10 @@ export function stagedDirectGradient(data: KernelData, wasm: WasmKernel, runVoxe
   const stages = stagesOf(data);
   const { slots, gradients, release } = allocateSlots(runVoxels, true);
   const pairs = batch * channels;
-  const table = allocateScratch(16 * pairs);
+  const table = coefficientTable(wasm, coefficients);
   const sigmoid = data.activation === 'sigmoid';
   const driver = directKernelName('backward', sigmoid ? 'sigmoid' : 'probability', targetKind(data));
   try {
-    const values = new Float64Array(wasm.memory.buffer, table, 2 * pairs);
-    for (let pair = 0; pair < pairs; pair++) {
-      values[2 * pair] = coefficients.constant[pair] as number;
-      values[2 * pair + 1] = coefficients.target[pair] as number;
-    }
     runStages(
       {
         stages: stages.length,

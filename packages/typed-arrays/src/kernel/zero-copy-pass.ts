@@ -41,6 +41,21 @@ export function zeroCopyPlan(data: KernelData, wasm: WasmKernel | null): ZeroCop
 /** The job block's fields (see `JOB_FIELDS`). */
 export type JobFields = Record<keyof typeof JOB_FIELDS, number>;
 
+/**
+ * The float64 `[constant, slope]` of every pair `(n, c)` in kernel scratch memory (the backward
+ * drivers' `coefficients`); release it with `releaseScratch`.
+ */
+export function coefficientTable(wasm: WasmKernel, coefficients: ElementwiseCoefficients): number {
+  const pairs = coefficients.constant.length;
+  const table = allocateScratch(16 * pairs);
+  const values = new Float64Array(wasm.memory.buffer, table, 2 * pairs);
+  for (let pair = 0; pair < pairs; pair++) {
+    values[2 * pair] = coefficients.constant[pair] as number;
+    values[2 * pair + 1] = coefficients.target[pair] as number;
+  }
+  return table;
+}
+
 /** How many in-place jobs ran in this process (the tests check that the in-place path was taken). */
 export const inPlaceJobs = { count: 0 };
 
@@ -111,13 +126,8 @@ export function zeroCopyDirectGradient(data: KernelData, plan: ZeroCopyPlan, run
   if (!(output instanceof Float32Array) || gradient < 0) return false;
   const { batch, channels, voxels } = data.geometry;
   const pairs = batch * channels;
-  const table = allocateScratch(pairs * 16);
+  const table = coefficientTable(plan.wasm, coefficients);
   try {
-    const values = new Float64Array(plan.wasm.memory.buffer, table, 2 * pairs);
-    for (let pair = 0; pair < pairs; pair++) {
-      values[2 * pair] = coefficients.constant[pair] as number;
-      values[2 * pair + 1] = coefficients.target[pair] as number;
-    }
     writeJob(plan.wasm, directJob(data, plan, runVoxels, { gradient, results: 0, coefficients: table }));
     const activation = data.activation === 'sigmoid' ? 'sigmoid' : 'probability';
     runItems(plan.wasm, directKernelName('backward', activation, plan.target), pairs * Math.ceil(voxels / runVoxels), pairs * voxels);

@@ -16,16 +16,7 @@ import { inPlaceJobs } from './zero-copy-pass.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const WasmApi = (globalThis as unknown as { WebAssembly: any }).WebAssembly;
 
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const generator = core.mulberry32;
 
 function codeOf(run: () => unknown): string {
   try {

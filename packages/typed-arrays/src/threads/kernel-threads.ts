@@ -103,10 +103,12 @@ export function kernelThreads(): number {
 }
 
 /**
- * Sets how many threads the kernels use for calls whose arrays all live in kernel memory
- * (`kernelMemory()`): the calling thread plus `count - 1` worker threads sharing the memory. The call
- * stays synchronous (the caller waits for the workers with `Atomics.wait`) and the results do not
- * depend on the count: every run of voxels sums into its own slot and the slots are added in order.
+ * Sets how many threads the WebAssembly kernels use on large calls (2^21 elements and more): the
+ * calling thread plus `count - 1` worker threads sharing the kernels' memory. Arrays in kernel memory
+ * (`kernelMemory()`) are read in place; ordinary arrays are copied in stage by stage by the calling
+ * thread while the others compute. The call stays synchronous (the caller waits for the workers with
+ * `Atomics.wait`) and the results do not depend on the count: every run of voxels sums into its own
+ * slot and the slots are added in order.
  * Needs Node (worker_threads) and shared WebAssembly memory; `count` 1 works everywhere. Workers are
  * started once and kept (idle, unref'd: they never keep the process alive) when the count goes down.
  * Returns the count now in effect.
