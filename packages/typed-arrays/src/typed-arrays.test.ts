@@ -1,6 +1,6 @@
 import * as core from '@dicekit/core';
 import { describe, expect, it } from 'vitest';
-import { computeLoss, createMetricAccumulator, diceCELoss, diceLoss, fastExp, iouMetric, kernelPath, lossPass } from './index.js';
+import { computeLoss, createMetricAccumulator, diceCELoss, diceLoss, fastExp, iouMetric, kernelMemory, kernelPath, lossPass, setKernelThreads } from './index.js';
 
 function codeOf(run: () => unknown): string | null {
   try {
@@ -135,6 +135,24 @@ describe.skipIf(process.env.DICEKIT_LARGE !== '1')('full-size accuracy (DICEKIT_
     const simdRelative = Math.abs(simd - reference) / Math.abs(reference);
     console.info(`shape C, Float32Array target (${kernelPath()}): typed-arrays ${simd}, relative difference ${simdRelative.toExponential(2)}`);
     expect(simdRelative).toBeLessThan(1e-7);
+    // In kernel memory on two threads, and ordinary arrays staged on two threads: the same bits.
+    const memory = kernelMemory();
+    const inputInPlace = memory.float32(count);
+    const targetInPlace = memory.float32(count);
+    inputInPlace.set(input);
+    targetInPlace.set(denseTarget);
+    try {
+      setKernelThreads(2);
+      const inPlace = diceLoss({ shape: largeShape, data: inputInPlace }, { shape: largeShape, data: targetInPlace }, options).loss.data[0];
+      const staged = diceLoss({ shape: largeShape, data: input }, { shape: largeShape, data: denseTarget }, options).loss.data[0];
+      console.info(`shape C on two threads: in kernel memory ${inPlace}, staged ${staged}`);
+      expect(inPlace).toBe(simd);
+      expect(staged).toBe(simd);
+    } finally {
+      setKernelThreads(1);
+      memory.free(inputInPlace);
+      memory.free(targetInPlace);
+    }
   }, 600_000);
 });
 
