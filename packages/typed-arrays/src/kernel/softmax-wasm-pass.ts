@@ -6,7 +6,7 @@ import type { SoftmaxVariant, WasmKernel } from '../wasm/wasm-kernel.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
 import { allocateScratch, kernelAddress, releaseScratch } from '../memory/kernel-memory.js';
 import { postItems, runItems, type PostedItems } from '../threads/kernel-threads.js';
-import { runStages, stagedPathApplies } from './staged-pass.js';
+import { runStages, stagedPathApplies, targetKind } from './staged-pass.js';
 import { coefficientTable, writeJob, zeroCopyPlan, type JobFields } from './zero-copy-pass.js';
 
 /** How one softmax call maps onto the WebAssembly kernels: its variant and chunk size in voxels. */
@@ -255,7 +255,7 @@ function softmaxStaged(data: KernelData, plan: SoftmaxPlan, gradient: boolean) {
   const inputVoxelBytes = planar ? 4 : 4 * channels;
   const labels = data.labels;
   const targetVoxelBytes = labels === null ? inputVoxelBytes : labels instanceof Uint8Array ? 1 : 4;
-  const variant: SoftmaxVariant = `${planar ? 'planar' : 'interleaved'}_${labels === null ? 'dense' : labels instanceof Uint8Array ? 'labels8' : 'labels'}`;
+  const variant: SoftmaxVariant = `${planar ? 'planar' : 'interleaved'}_${targetKind(data)}`;
   const addresses: number[] = [];
   const allocate = (bytes: number) => {
     const address = allocateScratch(bytes);

@@ -2,6 +2,7 @@ import type { ElementwiseCoefficients } from '@dicekit/core';
 import { allocateScratch, kernelHeap, releaseScratch } from '../memory/kernel-memory.js';
 import { postItems, splitsCall, type PostedItems } from '../threads/kernel-threads.js';
 import { directKernelName } from '../wasm/driver-source.js';
+import type { KernelTarget } from '../wasm/layout.js';
 import type { WasmKernel } from '../wasm/wasm-kernel.js';
 import type { FloatArray, KernelData } from './kernel-data.js';
 import { coefficientTable, writeJob, type JobFields } from './zero-copy-pass.js';
@@ -139,7 +140,8 @@ function itemsOf(data: KernelData, stage: Stage, runVoxels: number): [number, nu
   return [first, first + Math.ceil((stage.end - stage.start) / runVoxels)];
 }
 
-function targetKind(data: KernelData): 'dense' | 'labels' | 'labels8' {
+/** The kernel target a staged copy gives: float32 dense, uint8 labels kept as bytes, other label maps as int32. */
+export function targetKind(data: KernelData): KernelTarget {
   return data.labels === null ? 'dense' : data.labels instanceof Uint8Array ? 'labels8' : 'labels';
 }
 

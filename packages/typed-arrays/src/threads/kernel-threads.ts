@@ -132,13 +132,12 @@ export function setKernelThreads(count: number): number {
     );
   }
   const words = control(wasm);
-  const names = Object.keys(wasm.drivers);
   while (workers.length < count - 1) {
     const index = workers.length + 1;
     const expected = Atomics.load(words, READY) + 1;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: wasm.module, memory: wasm.memory, index, control: MEMORY_LAYOUT.control, frameBytes: WASM_LAYOUT.pages * 65536, names },
+      workerData: { module: wasm.module, memory: wasm.memory, index, control: MEMORY_LAYOUT.control, frameBytes: WASM_LAYOUT.pages * 65536, names: wasm.driverNames },
     });
     worker.on('error', (error) => {
       failure = error;
@@ -183,7 +182,7 @@ export function postItems(wasm: WasmKernel, driver: string, from: number, to: nu
   let bad = 0;
   if (helpers > 0) {
     parallelRuns.count++;
-    words[DRIVER] = Object.keys(wasm.drivers).indexOf(driver);
+    words[DRIVER] = wasm.driverNames.indexOf(driver);
     words[END] = to;
     words[BLOCK] = block;
     Atomics.store(words, PARTICIPANTS, helpers);

@@ -15,6 +15,8 @@ export interface WasmKernel {
   readonly module: object;
   /** `drive_<kernel>(from, to) -> bad` by kernel name (see `driver-source.ts`). */
   readonly drivers: Record<string, (from: number, to: number) => number>;
+  /** The drivers' names in one fixed order: workers and the caller name a driver by its index here. */
+  readonly driverNames: readonly string[];
   readonly floats: Float32Array;
   readonly doubles: Float64Array;
   readonly integers: Int32Array;
@@ -123,6 +125,7 @@ export function wasmKernel(): WasmKernel | null {
       shared: typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer,
       module,
       drivers,
+      driverNames: Object.keys(drivers),
       floats: new Float32Array(buffer),
       doubles: new Float64Array(buffer),
       integers: new Int32Array(buffer),
